@@ -1,0 +1,1 @@
+"""Agents: the LangGraph workflow that reads, matches, validates and decides. Knows nothing about SQL."""

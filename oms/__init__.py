@@ -1,0 +1,1 @@
+"""Composition root: settings, bootstrap and the `oms` command line."""

@@ -1,0 +1,92 @@
+"""All configuration, read from the environment (prefix OMS_) and an optional .env file."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev"}
+
+
+class Settings(BaseSettings):
+    """Every OMS_ setting in one place; secrets only come from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="OMS_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    database_url: str = "sqlite:///oms.sqlite3"
+    data_dir: Path = Path("oms-data")  # raw messages, drop folder, ERP file exports
+    secret_key: str = "dev-insecure-secret-key-change-me"
+
+    # intake
+    imap_host: str | None = None
+    imap_port: int | None = None
+    imap_security: Literal["ssl", "starttls", "none"] = "ssl"
+    imap_user: str | None = None
+    imap_password: str | None = None
+    imap_folder: str = "INBOX"
+    imap_ca_file: Path | None = None
+    imap_poll_seconds: int = 30
+    imap_idle_seconds: int = 300
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    drop_dir: Path | None = None  # defaults to data_dir / "drop"
+
+    # outbound mail
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: Literal["ssl", "starttls", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "orders@example.com"
+
+    # ERP
+    erp: Literal["none", "file", "webhook", "tryton"] | str = "none"
+    erp_url: str | None = None
+    erp_database: str | None = None
+    erp_user: str | None = None
+    erp_password: str | None = None
+    erp_webhook_secret: str | None = None
+
+    # LLM (optional; the offline extractor is the default)
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = Field(default=None)
+    llm_timeout_s: float = 60.0
+    llm_max_tokens: int = 4096
+    llm_max_retries: int = 2
+    llm_cost_per_1k_input: Decimal = Decimal("0")
+    llm_cost_per_1k_output: Decimal = Decimal("0")
+
+    # workers
+    broker_url: str | None = None
+    soft_reservation_minutes: int = 24 * 60
+    outbox_max_attempts: int = 8
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret_in_production(self) -> "Settings":
+        if self.environment == "production" and (
+            self.secret_key in PLACEHOLDER_SECRETS or self.secret_key.startswith("dev-")
+        ):
+            raise ValueError("OMS_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url or self.llm_api_key)
+
+    @property
+    def effective_drop_dir(self) -> Path:
+        return self.drop_dir or self.data_dir / "drop"
+
+
+def get_settings(**overrides) -> Settings:
+    """Build settings now (never at import time); OPENAI_API_KEY is accepted as a fallback."""
+    import os
+
+    settings = Settings(**overrides)
+    if settings.llm_api_key is None and os.environ.get("OPENAI_API_KEY"):
+        settings = settings.model_copy(update={"llm_api_key": os.environ["OPENAI_API_KEY"]})
+    return settings

@@ -1,0 +1,1 @@
+"""Order core: orders, stock, reservations, rules and the ERP outbox. Knows nothing about mail or LLMs."""

@@ -1,0 +1,1 @@
+"""Review UI: the FastAPI web app for reviewers, sales reps and admins."""

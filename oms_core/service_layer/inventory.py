@@ -31,10 +31,10 @@ def ship_country(order: Order, uow) -> str | None:
     return customer.bill_address.country if customer else None
 
 
-def reserve_order(order: Order, uow, kind: str, now: datetime, components=None) -> Plan:
+def reserve_order(order: Order, uow, kind: str, now: datetime, components=None, new: bool = False) -> Plan:
     """Reserve what each active line still lacks (under row locks) and refresh line quantities."""
     components = components if components is not None else components_of(order, uow)
-    held = _held(uow.stock.reservations_for(order.order_id))
+    held = _held([] if new else uow.stock.reservations_for(order.order_id))
     needs = []
     for line in order.active_lines():
         for sku, per_unit in components.get(line.line_no, {}).items():

@@ -32,7 +32,7 @@ def create_order(cmd: CreateOrder, uow) -> str:
         record(uow, order, events.ORDER_CREATED, cmd.actor, cmd.reasons, versions=cmd.versions, at=now)
         order.move_to(cmd.status)
         kind = ReservationKind.HARD if cmd.status == S.ACCEPTED else ReservationKind.SOFT
-        plan = reserve_order(order, uow, kind, now)
+        plan = reserve_order(order, uow, kind, now, new=True)
         uow.orders.add(order)
         if cmd.status == S.ACCEPTED:
             record(uow, order, events.ORDER_ACCEPTED, cmd.actor, cmd.reasons, versions=cmd.versions, at=now)

@@ -43,8 +43,9 @@ def reserve_order(order: Order, uow, kind: str, now: datetime, components=None, 
                 needs.append(Need(line.line_no, sku, missing))
     plan = Plan((), ())
     if needs:
+        ranking = rank_warehouses(uow.stock.warehouses(), ship_country(order, uow))  # before locking: short locks
         atp = {(s.warehouse_id, s.sku): s.atp for s in uow.stock.lock({n.sku for n in needs})}
-        plan = plan_allocation(needs, atp, rank_warehouses(uow.stock.warehouses(), ship_country(order, uow)))
+        plan = plan_allocation(needs, atp, ranking)
         expires = now + timedelta(minutes=uow.soft_reservation_minutes) if kind == ReservationKind.SOFT else None
         new = [Reservation(order.order_id, a.line_no, a.sku, a.warehouse_id, a.qty, kind, expires_at=expires,
                            created_at=now) for a in plan.allocations]

@@ -86,7 +86,7 @@ ADDRESS_LABELS = _vocab({
 
 # Column headers of the line table: header text -> role.
 COLUMN_LABELS = _vocab({
-    "line_no": "pos | pos nr | position | line | line nr | ln | lfd nr | item nr | regel | regelnr | pos nr"
+    "line_no": "pos | pos nr | position | line | line nr | ln | lfd nr | regel | regelnr | pos nr"
     " | ligne | lig | línea | linea | lin | nr | posicion | 序号 | 行号 | 项次 | 行",
     "sku": "your item | your item nr | your part | your part nr | your article nr | supplier item"
     " | supplier part | supplier part nr | vendor part | vendor part nr | vendor item | supplier sku"

@@ -94,6 +94,7 @@ class Dovecot:
         idle_interval_s: int = 1,
         autocreate_folders: bool = False,
         without_capabilities: tuple[str, ...] = (),
+        namespace_prefix: str = "",
     ):
         binary = dovecot_binary()
         if binary is None:
@@ -105,6 +106,7 @@ class Dovecot:
         self.idle_interval_s = idle_interval_s
         self.autocreate_folders = autocreate_folders
         self.without_capabilities = {c.upper() for c in without_capabilities}
+        self.namespace_prefix = namespace_prefix  # e.g. "INBOX/" like Courier-style servers
         self.imap_port = free_port()
         self.imaps_port = free_port()
         self.log_path = self.root / "dovecot.log"
@@ -209,6 +211,7 @@ service stats {{
 namespace inbox {{
   inbox = yes
   separator = /
+  prefix = {self.namespace_prefix}
 {self._autocreate()}
 }}
 """

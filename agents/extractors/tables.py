@@ -16,7 +16,7 @@ from agents.schema import ExtractedLine
 from agents.extractors.common import set_line
 from agents.extractors.dates import parse_date
 from agents.extractors.labels import (
-    CARRIED_LABELS, COLUMN_LABELS, LINE_COUNT_LABELS, TOTAL_LABELS, match_vocab, norm,
+    CARRIED_LABELS, COLUMN_LABELS, HEADER_LABELS, LINE_COUNT_LABELS, TOTAL_LABELS, match_vocab, norm,
 )
 from agents.extractors.layout import Row, Token, merge_sources
 from agents.extractors.numbers import looks_numeric, parse_number
@@ -28,7 +28,9 @@ CODE_ROLES = {"sku", "customer_sku", "item_code", "gtin"}
 ITEM_ROLES = {"description", "sku", "customer_sku", "item_code", "gtin"}
 # Whose number a generic "Art.-Nr." / "Item #" column holds when the table does not say.
 GENERIC_CODE_ROLE = "customer_sku"
-_BRACKET_SKU = re.compile(r"^\s*\[([^\]]{2,40})\]\s*|\s*\[([^\]]{2,40})\]\s*$")
+_BRACKET_SKU = re.compile(
+    r"\[\s*(?:(?:Art|Art\.-Nr|Artikel|SKU|Ref|Réf|Nr|No|Item|货号)\.?\s*:?\s*)?([A-Za-z0-9][\w\-./]{1,38})\s*\]"
+    r"|\(\s*(?:(?:Art|Art\.-Nr|Artikel|SKU|Ref|Réf|Nr|No|Item|Code|货号)\.?\s*:?\s*)?([A-Z0-9][A-Z0-9\-./]*\d[A-Z0-9\-./]*|[A-Z]{2,}[-_][A-Z0-9\-_]+)\s*\)")
 
 
 @dataclass
@@ -52,6 +54,7 @@ class TableResult:
     used_rows: set[int] = field(default_factory=set)
     totals: list[tuple[str, bool, Decimal, Row]] = field(default_factory=list)
     printed_line_count: int | None = None
+    header_values: dict[str, list[Token]] = field(default_factory=dict)  # order fields printed in table columns
     carried: int = 0
     warnings: list[str] = field(default_factory=list)
     confidence: float = 0.0
@@ -63,8 +66,16 @@ class TableResult:
 
 # ---------------------------------------------------------------- header recognition
 
+_HEADER_FIELD_COLUMNS = {"po_number", "order_date", "currency", "customer_number"}
+
+
 def _exact_role(text: str) -> tuple[str | None, int]:
     role, score = match_vocab(text, COLUMN_LABELS, exact=True)
+    if role is None:
+        # A column that repeats an order-level value on every row (CSV exports): "Bestell-Nr.", "Währung".
+        field, fscore = match_vocab(text, HEADER_LABELS, exact=True)
+        if field in _HEADER_FIELD_COLUMNS:
+            return f"hdr:{field}", fscore
     return role, score
 
 
@@ -74,7 +85,9 @@ def header_columns(row: Row) -> list[Column]:
     columns: list[Column] = []
     if row.unit != "pt":
         for tok in tokens:
-            role, score = match_vocab(tok.text, COLUMN_LABELS)
+            role, score = _exact_role(tok.text)
+            if role is None:
+                role, score = match_vocab(tok.text, COLUMN_LABELS)
             if role and score < 100 and len(norm(tok.text)) > 3 * max(score, 1):
                 role, score = None, 0  # a long sentence that merely mentions "price"
             columns.append(Column(role, tok.x0, tok.x1, tok.text, score))
@@ -108,7 +121,7 @@ def header_columns(row: Row) -> list[Column]:
 
 
 def _roles(columns: list[Column]) -> set[str]:
-    return {c.role for c in columns if c.role and c.role not in {"discount", "tax"}}
+    return {c.role for c in columns if c.role and c.role not in {"discount", "tax"} and not c.role.startswith("hdr:")}
 
 
 def is_header(row: Row, columns: list[Column] | None = None) -> bool:
@@ -482,6 +495,10 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
     if _retype_columns(items, result.columns):
         for item in items:
             item.cells = assign(item.row, result.columns)
+    for item in items[:1]:
+        for role, toks in item.cells.items():
+            if role.startswith("hdr:") and toks:
+                result.header_values[role[4:]] = toks
     for item in items:
         line = _make_line(item, result.columns, sep, date_order, language)
         result.lines.append(line)
@@ -558,8 +575,8 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
     if description:
         m = _BRACKET_SKU.search(description)
         if m and line.sku is None:
+            # "[KIT-9014] ..." or "... (Art. KL-10462)": our article number inside the description
             set_line(line, "sku", (m.group(1) or m.group(2)).strip(), conf * 0.95, prov(desc_tokens or above))
-            description = _BRACKET_SKU.sub(" ", description, count=1).strip()
         set_line(line, "description", description, conf, prov(desc_tokens + above + below))
     qty, unit = _qty_value(cells.get("qty", []), sep)
     set_line(line, "qty", qty, conf, prov(cells.get("qty", [])))

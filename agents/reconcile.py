@@ -75,9 +75,12 @@ def reconcile(extracted: dict, tolerance: Decimal = Decimal("0.05")) -> list[dic
     if total is not None and line_totals and all(t is not None for t in line_totals):
         diff = total - sum(line_totals, Decimal(0))
         if abs(diff) > tolerance:
-            hint = ""
-            if any(abs(abs(diff) - t) <= tolerance for t in line_totals):
-                hint = " (a line appears to be " + ("missing" if diff > 0 else "doubled") + ")"
+            if diff > 0:
+                hint = " (a line may be missing)"
+            elif any(abs(-diff - t) <= tolerance for t in line_totals):
+                hint = " (a line appears doubled)"
+            else:
+                hint = ""
             issues.append(_issue("sum", f"lines add up to {total - diff}, document total is {total}{hint}",
                                  printed_total=str(total), sum=str(total - diff)))
     return issues

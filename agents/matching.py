@@ -81,7 +81,7 @@ def match_customer(extracted: dict, meta: dict, master: MasterView) -> Match:
                 add(cid, 0.97, f"VAT id {buyer.get('vat_id')!r}")
     own = set(master.own_domains)
     for label, address in (("sender", meta.get("sender")), ("buyer e-mail", buyer.get("email")),
-                           ("forwarded from", meta.get("original_sender"))):
+                           ("forwarded from", meta.get("original_sender")), ("reply-to", meta.get("reply_to"))):
         domain = domain_of(address)
         if not domain or domain in GENERIC_DOMAINS or domain in own:
             continue

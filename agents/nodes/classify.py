@@ -22,7 +22,10 @@ def _has_content(doc: Document) -> bool:
 
 def message_meta(message: InboundMessage) -> dict:
     """The header facts later nodes need (JSON-safe)."""
+    forwarded = [d.meta.get("from") for d in _all_documents(message.documents) if getattr(d, "meta", None) and d.meta.get("from")]
     return {
+        "original_sender": forwarded[0] if forwarded else None,
+        "reply_to": getattr(message, "reply_to", None),
         "message_id": message.message_id,
         "sender": message.sender,
         "sender_name": message.sender_name,

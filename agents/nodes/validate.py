@@ -22,7 +22,8 @@ def validate(state: OrderState, context: Context) -> dict:
         original = context.book.find_order(proposal["customer_id"], proposal["po_number"])
     checks: list[dict] = []
     if kind != "cancel":
-        results, thresholds = context.book.validate(state["message_key"], proposal)
+        received = ((state.get("meta") or {}).get("date") or "")[:10] or None
+        results, thresholds = context.book.validate(state["message_key"], proposal, received)
         rules.update(thresholds or {})
         for result in results:
             if result.get("code") == "duplicate_po" and kind == "change":

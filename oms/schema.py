@@ -8,4 +8,5 @@ def all_metadata() -> list:
     # Each room registers its MetaData here, e.g.:
     # from oms_core.adapters.orm import metadata as core; metadatas.append(core)
     from oms_core.adapters.orm import metadata as core; metadatas.append(core)
+    from intake.store import metadata as intake; metadatas.append(intake)  # noqa: E702
     return metadatas

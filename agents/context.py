@@ -75,7 +75,8 @@ class Context:
     book: OrderBook
     reader: Reader
     load_message: Callable[[str], InboundMessage]
-    llm_extractor: Callable[[InboundMessage, list[ExtractedOrder]], list[ExtractedOrder]] | None = None
+    # Optional: (message, offline orders) -> (orders to use, accounting {llm_model, prompt, llm_tokens, llm_cost, llm_error})
+    llm_extractor: Callable[[InboundMessage, list[ExtractedOrder]], tuple[list[ExtractedOrder], dict]] | None = None
     clock: Callable[[], datetime] = utc_now
     versions: dict[str, Any] = field(default_factory=lambda: {"workflow": "1", "extractor": "offline"})
     settings: Any = None

@@ -191,6 +191,7 @@ class CoreOrderBook:
         fields = set(RecordMessageDecision.__dataclass_fields__) - {"message_key", "at"}
         values = {k: v for k, v in record.items() if k in fields}
         values["value"] = _dec(values.get("value"))
+        values["llm_cost"] = _dec(values.get("llm_cost"))
         # Keep the match evidence beside the proposal so the review UI can show why.
         if record.get("proposed") is not None and record.get("match") is not None:
             values["proposed"] = {**record["proposed"], "_match": record["match"],

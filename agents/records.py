@@ -33,6 +33,8 @@ def decision_record(state: dict, *, decision: str, status: str, now, order_id: s
         "versions": dict(state.get("versions") or {}),
         "confidence": state.get("confidence"),
         "match": state.get("match"),
+        "llm_tokens": (state.get("llm") or {}).get("llm_tokens"),
+        "llm_cost": (state.get("llm") or {}).get("llm_cost"),
     }
 
 

@@ -45,6 +45,7 @@ class OrderState(InputState, total=False):
     readable: bool
     extracted: dict[str, Any] | None
     extra_orders: int
+    llm: dict[str, Any]
     proposal: dict[str, Any] | None
     match: dict[str, Any]
     checks: list[dict[str, Any]]

@@ -122,7 +122,10 @@ def make_llm_extractor(settings: Settings):
     except ImportError:
         log.info("LLM endpoint configured but no LLM extractor is installed; offline extractor only")
         return None
-    return build_llm_extractor(settings)
+    from agents.llm_hook import make_llm_hook
+
+    extractor = build_llm_extractor(settings)
+    return make_llm_hook(extractor) if extractor is not None else None
 
 
 def bootstrap(settings: Settings | None = None, *, migrate: bool | None = None) -> App:

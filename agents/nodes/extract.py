@@ -19,11 +19,13 @@ def extract(state: OrderState, context: Context) -> dict:
     message = context.load_message(state["message_key"])
     unreadable = list(state.get("unreadable") or [])
     versions = dict(state.get("versions") or {})
+    llm: dict = {}
     try:
         orders = list(context.reader.extract(message))
         if context.llm_extractor is not None:
             # The LLM sees the offline result and returns its cross-checked choice.
-            orders = list(context.llm_extractor(message, orders))
+            orders, llm = context.llm_extractor(message, orders)
+            orders = list(orders)
     except Exception as exc:  # noqa: BLE001 - a reader bug must route to review, not lose the message
         log.exception("extraction failed for %s", state["message_key"])
         return {"extracted": None, "extra_orders": 0, "unreadable": unreadable + [f"extraction failed: {exc}"]}
@@ -35,10 +37,12 @@ def extract(state: OrderState, context: Context) -> dict:
     if primary.layout_key:
         extracted, hint_used = apply_layout_hint(extracted, message, context.book.master())
     versions["extractor"] = primary.extractor
+    versions.update({k: v for k, v in llm.items() if k in ("llm_model", "prompt")})
     kind = state.get("kind", "order")
     if kind == "order" and primary.kind in ("change", "cancel") and primary.extractor in STRUCTURED:
         kind = primary.kind  # a structured message states its purpose exactly
-    update = {"extracted": extracted, "extra_orders": len(orders) - 1, "versions": versions, "kind": kind}
+    update = {"extracted": extracted, "extra_orders": len(orders) - 1, "versions": versions, "kind": kind,
+              "llm": llm}
     if hint_used:
         update["extracted"]["warnings"] = extracted.get("warnings", []) + [f"layout memory applied: {hint_used}"]
     return update

@@ -29,6 +29,8 @@ def work_once(app, dispatcher=None) -> int:
 
     done = 0
     for key in app.store.pending():
+        if not app.store.claim(key):
+            continue  # another worker took it
         result = process_key(app, key)
         log.info("processed %s: %s %s", key, result["kind"], result["decision"])
         done += 1

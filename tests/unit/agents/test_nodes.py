@@ -32,10 +32,10 @@ def test_extract_prefers_the_order_with_lines_and_calls_the_llm_hook():
     reader = FakeReader(orders={"m": [order([], po_number=None), order([LINE], po_number="P-9")]})
     context = ctx(reader=reader, m=message("m"))
     seen = []
-    context.llm_extractor = lambda msg, orders: seen.append(len(orders)) or orders
+    context.llm_extractor = lambda msg, orders: (seen.append(len(orders)) or orders, {"llm_tokens": 12})
     update = extract({"message_key": "m", "file": None, "kind": "order"}, context)
     assert update["extracted"]["po_number"] == "P-9" and update["extra_orders"] == 1
-    assert seen == [2]
+    assert seen == [2] and update["llm"] == {"llm_tokens": 12}
 
 
 def test_extract_trusts_a_structured_documents_stated_purpose():

@@ -46,7 +46,7 @@ def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, se
     sep, date_order, language = document_conventions(rows, language)
     sep = hints.get("decimal_separator") or sep
     date_order = hints.get("date_order") or date_order
-    order = ExtractedOrder(file=file, extractor=extractor)
+    order = ExtractedOrder(file=file, extractor=extractor, language=language)
     tables = find_tables(rows, sep, date_order, language, hints)
     used: set[int] = set()
     if tables:

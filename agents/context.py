@@ -59,7 +59,8 @@ class Reader(Protocol):
     def classify(self, message: InboundMessage) -> Any:
         """Classification(kind, reasons, confidence)."""
 
-    def extract(self, message: InboundMessage) -> list[ExtractedOrder]: ...
+    def extract(self, message: InboundMessage, layout_hints: dict | None = None) -> list[ExtractedOrder]:
+        """Orders in the message; `layout_hints` is a stored hint for the message's layout."""
 
     def detect_injection(self, text: str) -> list[str]: ...
 

@@ -68,10 +68,22 @@ def _line_runs(words: list[Word], max_len: int = 3):
             yield run
 
 
+def _label_left_of(words: list[Word], run: list[Word]) -> str | None:
+    """The words just left of a value on its line (its printed label), e.g. 'Bestell-Nr.'."""
+    first = run[0].source
+    left = [w for w in words if (w.source.part, w.source.page) == (first.part, first.page)
+            and abs(w.source.bbox.top - first.bbox.top) <= 2 and w.source.bbox.x1 <= first.bbox.x0 + 1
+            and first.bbox.x0 - w.source.bbox.x1 < 250]
+    left.sort(key=lambda w: w.source.bbox.x0)
+    label = " ".join(w.text for w in left[-3:]).strip(" :")
+    return label if label and not any(ch.isdigit() for ch in label) else None
+
+
 def build_layout_hint(message: InboundMessage, corrected: dict[str, str]) -> dict | None:
-    """The positions of corrected header values in this message's pages, or None if not found."""
+    """Positions (and printed labels) of corrected header values in this message, or None."""
     words = _words(message)
     fields: dict[str, dict] = {}
+    labels: dict[str, str] = {}
     for field, value in corrected.items():
         if field not in FIELDS or not value:
             continue
@@ -87,8 +99,20 @@ def build_layout_hint(message: InboundMessage, corrected: dict[str, str]) -> dic
                 "bbox": [min(b.x0 for b in boxes), min(b.top for b in boxes),
                          max(b.x1 for b in boxes), max(b.bottom for b in boxes)],
             }
+            label = _label_left_of(words, run)
+            if label:
+                labels[label] = field
             break
-    return {"fields": fields} if fields else None
+    if not fields:
+        return None
+    hint: dict = {"fields": fields}
+    if labels:
+        hint["labels"] = labels  # the extractor's own hint vocabulary: label text -> field
+    if any(spec["format"].startswith("mdy") for spec in fields.values()):
+        hint["date_order"] = "mdy"
+    elif any(spec["format"].startswith("dmy") for spec in fields.values()):
+        hint["date_order"] = "dmy"
+    return hint
 
 
 def _parse(fmt: str, text: str) -> str | None:
@@ -128,9 +152,10 @@ def find_hint(master: MasterView, layout_key: str, customer_id: str | None = Non
     return None
 
 
-def apply_layout_hint(extracted: dict, message: InboundMessage, master: MasterView) -> tuple[dict, str | None]:
+def apply_layout_hint(extracted: dict, message: InboundMessage, master: MasterView,
+                      hint: dict | None = None) -> tuple[dict, str | None]:
     """Override header fields with the values read where the layout memory says they are."""
-    hint = find_hint(master, extracted.get("layout_key") or "")
+    hint = hint if hint is not None else find_hint(master, extracted.get("layout_key") or "")
     if not hint:
         return extracted, None
     changed = []

@@ -4,13 +4,18 @@ from __future__ import annotations
 import logging
 
 from agents.context import Context
-from agents.layout_memory import apply_layout_hint
+from agents.layout_memory import apply_layout_hint, find_hint
 from agents.nodes._timing import timed
 from agents.state import OrderState
 
 log = logging.getLogger(__name__)
 
 STRUCTURED = {"edifact", "x12", "ubl", "xml", "spreadsheet"}
+
+
+def _primary(orders):
+    """The order this message is about: the one with lines (most of them), with a PO number."""
+    return max(orders, key=lambda o: (len(o.lines) > 0, o.po_number is not None, len(o.lines)))
 
 
 @timed("extract")
@@ -31,11 +36,17 @@ def extract(state: OrderState, context: Context) -> dict:
         return {"extracted": None, "extra_orders": 0, "unreadable": unreadable + [f"extraction failed: {exc}"]}
     if not orders:
         return {"extracted": None, "extra_orders": 0}
-    primary = max(orders, key=lambda o: (len(o.lines) > 0, o.po_number is not None, len(o.lines)))
+    primary = _primary(orders)
+    hint = find_hint(context.book.master(), primary.layout_key) if primary.layout_key else None
+    if hint:
+        # A reviewer taught us this layout: read it again with what they showed us.
+        hinted = [o for o in context.reader.extract(message, layout_hints=hint) if o.layout_key == primary.layout_key]
+        if hinted:
+            primary = _primary(hinted)
     extracted = primary.model_dump(mode="json")
     hint_used = None
-    if primary.layout_key:
-        extracted, hint_used = apply_layout_hint(extracted, message, context.book.master())
+    if hint:
+        extracted, hint_used = apply_layout_hint(extracted, message, context.book.master(), hint)
     versions["extractor"] = primary.extractor
     versions.update({k: v for k, v in llm.items() if k in ("llm_model", "prompt")})
     kind = state.get("kind", "order")

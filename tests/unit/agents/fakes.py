@@ -92,12 +92,14 @@ class FakeReader:
     injection_phrases: tuple[str, ...] = ("ignore previous instructions",)
     fail_extract: bool = False
     calls: list[str] = field(default_factory=list)
+    hints_seen: list = field(default_factory=list)
 
     def classify(self, msg: InboundMessage) -> Classification:
         return Classification(self.kinds.get(msg.key, "order"), ["fake"], 0.95)
 
-    def extract(self, msg: InboundMessage) -> list[ExtractedOrder]:
+    def extract(self, msg: InboundMessage, layout_hints: dict | None = None) -> list[ExtractedOrder]:
         self.calls.append(msg.key)
+        self.hints_seen.append(layout_hints)
         if self.fail_extract:
             raise RuntimeError("reader bug")
         return [o.model_copy(deep=True) for o in self.orders.get(msg.key, [])]

@@ -302,10 +302,13 @@ def match_line(line: dict, index: ArticleIndex, min_score: float) -> tuple[dict,
         uom = code
         qty_base = qty * factor if qty is not None else None
         unit_record = {"score": uscore, "evidence": why, "factor": _fmt(factor)}
+    customer_sku = line.get("customer_sku")
+    if customer_sku and sku and norm_code(customer_sku) == norm_code(sku) and norm_code(customer_sku) not in index.own_items:
+        customer_sku = None  # our own article number printed in the buyer's column: not their part number
     proposed = {
         "line_no": line.get("line_no"),
         "sku": sku,
-        "customer_sku": line.get("customer_sku"),
+        "customer_sku": customer_sku,
         "description": line.get("description"),
         "qty": _fmt(qty),
         "uom": uom,

@@ -73,3 +73,12 @@ class RoleGuard:
 def guarded(roles: tuple[str, ...]) -> list:
     """Router dependencies: log-in + role check first, then the CSRF check on unsafe methods."""
     return [Depends(RoleGuard(roles)), Depends(check_csrf)]
+
+
+async def get_form(request: Request) -> dict[str, str]:
+    """The posted form's text fields (files are left out)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+FormDep = Annotated[dict[str, str], Depends(get_form)]

@@ -47,7 +47,9 @@
   function highlightSource(field) {
     document.querySelectorAll(".box.active, .hl.active").forEach(function (el) { el.classList.remove("active"); });
     if (!field) return;
-    const hits = document.querySelectorAll('[data-source="' + CSS.escape(field) + '"]');
+    let hits = document.querySelectorAll('[data-sources~="' + CSS.escape(field) + '"]');
+    const line = /^line\.(\d+)\./.exec(field);
+    if (!hits.length && line) hits = document.querySelectorAll('[data-sources~="line.' + line[1] + '"]');
     hits.forEach(function (el) { el.classList.add("active"); });
     if (hits.length) hits[0].scrollIntoView({ block: "nearest", behavior: "auto" });
   }
@@ -87,6 +89,7 @@
         return;
       }
     }
+    if (event.key === "Enter" && t && t.id === "reject-reason") { event.preventDefault(); submitDecision(page, "reject"); return; }
     if (event.key === "Escape" && typing(t)) { t.blur(); return; }
     if (typing(t) || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "a") { event.preventDefault(); submitDecision(page, "approve"); }
@@ -104,11 +107,8 @@
   }
 
   function submitDecision(page, action) {
-    const form = page.querySelector("form.order-form");
-    if (!form) return;
-    const field = form.querySelector('input[name="action"]');
-    field.value = action;
-    form.requestSubmit ? form.requestSubmit() : form.submit();
+    const button = page.querySelector('form.order-form button[name="action"][value="' + action + '"]');
+    if (button) button.form.requestSubmit(button);
   }
 
   function queueKeys(event, table) {
@@ -150,6 +150,12 @@
     });
     document.querySelectorAll("tr[data-href]").forEach(function (row) {
       row.addEventListener("click", function (e) { if (!e.target.closest("a,button,input")) window.location.assign(row.dataset.href); });
+    });
+    document.addEventListener("click", function (event) {
+      const fill = event.target.closest && event.target.closest("[data-fill]");
+      if (!fill) return;
+      const input = document.getElementById(fill.dataset.fill) || document.querySelector('[name="' + CSS.escape(fill.dataset.fill) + '"]');
+      if (input) { input.value = fill.dataset.value; input.classList.toggle("changed", input.value !== input.defaultValue); input.focus(); }
     });
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (e) { if (!window.confirm(form.dataset.confirm)) e.preventDefault(); });

@@ -1,6 +1,7 @@
 """The few writes the web app makes, each handed to its owner: core handlers or the agents' graph.
 
 Kept in one place so the routers stay thin and the calls into other rooms are easy to find.
+Core handlers open and commit their own transaction (`with uow: ... uow.commit()`).
 """
 from __future__ import annotations
 
@@ -13,42 +14,27 @@ log = logging.getLogger(__name__)
 class ClaimedByOther(Exception):
     """Another reviewer holds this item."""
 
-    def __init__(self, holder: str):
-        super().__init__(f"claimed by {holder}")
-        self.holder = holder
+
+class ActionFailed(Exception):
+    """A write was refused by its owner (message is safe to show)."""
 
 
 def claim(context: Any, message_key: str, username: str) -> None:
     """Claim a review item for this user (raises ClaimedByOther)."""
-    from oms_core.service_layer import handlers
+    from oms_core.domain.errors import ReviewClaimed
+    from oms_core.service_layer.handlers import claim_review
 
-    with context.uow_factory() as uow:
-        result = handlers.claim_review(message_key, username, uow)
-        uow.commit()
-    holder = _holder(result)
-    if holder and holder != username:
-        raise ClaimedByOther(holder)
-
-
-def _holder(result: Any) -> str | None:
-    if result is True or result is None:
-        return None
-    if result is False:
-        return "another reviewer"
-    for attr in ("claimed_by", "holder"):
-        value = getattr(result, attr, None) or (result.get(attr) if isinstance(result, dict) else None)
-        if value:
-            return value
-    return None
+    try:
+        claim_review(message_key, username, context.uow_factory())
+    except ReviewClaimed as exc:
+        raise ClaimedByOther(str(exc)) from None
 
 
 def release(context: Any, message_key: str, username: str) -> None:
     """Give a claimed item back to the queue."""
-    from oms_core.service_layer import handlers
+    from oms_core.service_layer.handlers import release_review
 
-    with context.uow_factory() as uow:
-        handlers.release_review(message_key, username, uow)
-        uow.commit()
+    release_review(message_key, username, context.uow_factory())
 
 
 def decide(context: Any, message_key: str, payload: dict) -> dict:
@@ -58,12 +44,29 @@ def decide(context: Any, message_key: str, payload: dict) -> dict:
     return resume_review(context, message_key, payload)
 
 
+def update_rules(context: Any, *, customer_id: str | None, changes: dict, actor: str, why: str):
+    """Store a new version of a rule set (who, when, why are kept by the core)."""
+    from oms_core.domain.commands import UpdateRuleSet
+    from oms_core.domain.errors import OmsError
+    from oms_core.service_layer.handlers import update_rule_set
+
+    try:
+        return update_rule_set(UpdateRuleSet(customer_id=customer_id, changes=changes, actor=actor, why=why),
+                               context.uow_factory())
+    except OmsError as exc:
+        raise ActionFailed(str(exc)) from None
+
+
+def rules_view(context: Any, customer_id: str | None) -> dict:
+    """Effective rules, overrides, history and schema for the admin page."""
+    from oms_core.service_layer.handlers import rule_set_view
+
+    return rule_set_view(context.uow_factory(), customer_id)
+
+
 def audit(context: Any, *, actor: str, action: str, target: str, detail: dict | None = None) -> None:
     """Append an entry to the core audit log."""
-    from datetime import datetime, timezone
-
-    from oms_core.adapters import orm
-
-    with context.engine.begin() as conn:
-        conn.execute(orm.audit_log.insert().values(
-            actor=actor, action=action, target=target, detail=detail or {}, at=datetime.now(timezone.utc)))
+    uow = context.uow_factory()
+    with uow:
+        uow.events.audit(actor, action, target, detail or {})
+        uow.commit()

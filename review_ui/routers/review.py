@@ -64,9 +64,9 @@ def _review_page(request, session, context, user, item, error: str | None = None
 @router.get("/{message_key}")
 def review_page(request: Request, message_key: str, session: SessionDep, context: ContextDep, user: CurrentUser):
     item = _item_or_404(session, message_key)
-    if item.open and not item.claimed_by_other(user.username) and item.row.claimed_by != user.username:
+    if item.open and not item.claimed_by_other(user.username):
         try:
-            actions.claim(context, message_key, user.username)
+            actions.claim(context, message_key, user.username)  # also refreshes our own claim's time
         except actions.ClaimedByOther:
             pass  # shown from the reloaded row below
         session.rollback()

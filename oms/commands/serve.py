@@ -21,12 +21,15 @@ def build_context(settings):
     try:
         from oms.bootstrap import bootstrap
     except ImportError:  # the graph room has not landed: serve pages that need no pipeline
-        from oms.db import make_engine, upgrade
+        from oms.db import make_engine, make_session_factory, upgrade
+        from oms_core.service_layer.unit_of_work import uow_factory
         from review_ui.context import SimpleContext
 
         log.warning("oms.bootstrap not available: serving without the processing pipeline")
         upgrade(settings.database_url)
-        return SimpleContext(settings=settings, engine=make_engine(settings.database_url))
+        engine = make_engine(settings.database_url)
+        factory = uow_factory(make_session_factory(engine), settings.soft_reservation_minutes)
+        return SimpleContext(settings=settings, engine=engine, uow_factory=factory)
     return bootstrap(settings)
 
 

@@ -1,4 +1,7 @@
-"""Password hashing with argon2id (argon2-cffi's recommended parameters)."""
+"""Password hashing with argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane).
+
+Hashes made with other parameters still verify, and are upgraded on the next login.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,7 +14,7 @@ MIN_PASSWORD_LENGTH = 8
 
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
-    return PasswordHasher()
+    return PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 
 
 def hash_password(password: str) -> str:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,17 +15,32 @@ PASSWORD = "correct horse battery"
 ROLE_USERS = {"reviewer": "rita", "sales": "sam", "admin": "ada"}
 
 
-@pytest.fixture
-def app_context(sqlite_url, tmp_path):
-    from oms.commands.serve import build_context
-    from oms.settings import get_settings
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """Migrate once and add the role users; every test gets a copy of this file."""
+    from oms.db import make_engine, upgrade
 
-    settings = get_settings(database_url=sqlite_url, data_dir=tmp_path / "data", secret_key="test-secret-key-123456")
-    context = build_context(settings)
-    with Session(context.engine) as session:
+    path = tmp_path_factory.mktemp("template") / "oms.sqlite3"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
         for role, name in ROLE_USERS.items():
             user_service.create(session=session, username=name, password=PASSWORD, role=role)
         session.commit()
+    engine.dispose()  # the last connection closing checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def app_context(template_db, tmp_path):
+    from oms.commands.serve import build_context
+    from oms.settings import get_settings
+
+    db = tmp_path / "oms.sqlite3"
+    shutil.copyfile(template_db, db)
+    settings = get_settings(database_url=f"sqlite:///{db}", data_dir=tmp_path / "data", secret_key="test-secret-key-123456")
+    context = build_context(settings)
     yield context
     context.close()
 

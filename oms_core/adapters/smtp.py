@@ -52,20 +52,32 @@ class SmtpSender:
         try:
             with self._connect() as smtp:
                 if self.user:
-                    smtp.login(self.user, self.password or "")
+                    self._login(smtp)
                 refused = smtp.send_message(message)
         except smtplib.SMTPResponseException as exc:
             text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) \
                 else str(exc.smtp_error)
             raise SmtpError(f"SMTP {exc.smtp_code}: {text}", transient=exc.smtp_code < 500) from exc
         except smtplib.SMTPRecipientsRefused as exc:
-            raise SmtpError(f"all recipients refused: {exc.recipients}", transient=False) from exc
+            codes = [code for code, _text in exc.recipients.values()]
+            raise SmtpError(f"all recipients refused: {exc.recipients}",
+                            transient=all(code < 500 for code in codes)) from exc
         except (smtplib.SMTPException, OSError, socket.timeout) as exc:
             raise SmtpError(f"SMTP {self.host}:{self.port} unavailable: {exc}",
                             transient=True) from exc
         if refused:
             log.warning("SMTP refused some recipients of %s: %s", message["Message-ID"], refused)
         return message["Message-ID"]
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        smtp.ehlo_or_helo_if_needed()
+        if "PLAIN" in smtp.esmtp_features.get("auth", "").upper().split():
+            # PLAIN in one step (we are on TLS); smtplib's fallback chain to LOGIN after a
+            # refused password can hang on some servers instead of reporting 535.
+            smtp.user, smtp.password = self.user, self.password or ""
+            smtp.auth("PLAIN", smtp.auth_plain)
+        else:
+            smtp.login(self.user, self.password or "")
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "ssl":

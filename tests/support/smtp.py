@@ -83,7 +83,8 @@ class StoringHandler:
 def _authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and \
         auth_data.login.decode() == USER and auth_data.password.decode() == PASSWORD
-    return AuthResult(success=ok)
+    # handled=False: let aiosmtpd answer 535 itself (handled=True would leave the client waiting).
+    return AuthResult(success=ok, handled=False)
 
 
 @dataclass

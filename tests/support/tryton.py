@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "oms-tryton-admin"
 TEMPLATE_NAME = "template"
+SEED_VERSION = 2  # bump when _seed changes, so the cached template is rebuilt
+COMPANY_NAME = "OMS Test Distribution"
+CURRENCIES = ("EUR", "USD", "GBP")
 
 # Seed master data. Party code = our customer_id, product code = our SKU.
 SEED_CUSTOMERS = [
@@ -58,7 +61,7 @@ def trytond_version() -> str:
 
 def cache_dir() -> Path:
     base = Path(os.environ.get("OMS_TEST_CACHE", Path.home() / ".cache" / "oms-tests"))
-    seed_hash = hashlib.sha256(repr((SEED_CUSTOMERS, SEED_PRODUCTS)).encode()).hexdigest()[:8]
+    seed_hash = hashlib.sha256(repr((SEED_VERSION, SEED_CUSTOMERS, SEED_PRODUCTS)).encode()).hexdigest()[:8]
     return base / f"tryton-{trytond_version()}-{seed_hash}"
 
 
@@ -196,6 +199,30 @@ def start_server(work_dir: Path, template: Path, databases: int = 12) -> TrytonS
     raise RuntimeError("trytond did not start within 60 s")
 
 
+class TrytonService:
+    """Hands out fresh databases, restarting the server with new copies when all are used."""
+
+    def __init__(self, work_dir: Path, databases: int = 12):
+        self.work_dir = work_dir
+        self.databases = databases
+        self.template = build_template()
+        self.server = start_server(work_dir, self.template, databases)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def fresh_database(self) -> str:
+        """A brand-new seeded ERP database name on the running server."""
+        if not self.server.spare:
+            self.server.stop()
+            self.server = start_server(self.work_dir, self.template, self.databases)
+        return self.server.new_database()
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
 class TrytonClient:
     """A tiny JSON-RPC client for test assertions (the product uses its own adapter)."""
 
@@ -239,9 +266,14 @@ def _seed(conf: str, database: str) -> None:
     from trytond.modules.account_invoice.tests.tools import (
         create_payment_term, set_fiscalyear_invoice_sequences)
     from trytond.modules.company.tests.tools import create_company
+    from trytond.modules.currency.tests.tools import get_currency
 
     proteus_config.set_trytond(database, config_file=conf)
-    create_company()
+    currencies = {code: get_currency(code) for code in CURRENCIES}
+    Party = Model.get("party.party")
+    company_party = Party(name=COMPANY_NAME)
+    company_party.save()
+    create_company(party=company_party, currency=currencies["EUR"])
     create_chart()
     fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear())
     fiscalyear.click("create_period")
@@ -258,7 +290,6 @@ def _seed(conf: str, database: str) -> None:
 
     Lang = Model.get("ir.lang")
     Country = Model.get("country.country")
-    Party = Model.get("party.party")
     for code, name, lang_code, street, postal, city, country_code in SEED_CUSTOMERS:
         country = Country(name=country_code, code=country_code)
         country.save()

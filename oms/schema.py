@@ -7,4 +7,5 @@ def all_metadata() -> list:
     metadatas = []
     # Each room registers its MetaData here, e.g.:
     # from oms_core.adapters.orm import metadata as core; metadatas.append(core)
+    from oms_core.adapters.orm import metadata as core; metadatas.append(core)
     return metadatas

@@ -138,8 +138,8 @@ def order_response(view: Mapping[str, Any]) -> tuple[str, str, bytes] | None:
     """(filename, mime type, bytes) matching the format the order arrived in; None if not EDI."""
     fmt = str(view.get("format") or "").lower()
     reference = re.sub(r"[^A-Za-z0-9-]", "_", str(view.get("reference") or "order"))
-    if fmt in {"x12", "x12_850", "edi_x12", "850"}:
-        return f"{reference}.855.x12", "application/edi-x12", x12_855(view).encode()
-    if fmt in {"edifact", "edifact_orders", "orders"}:
+    if "edifact" in fmt:
         return f"{reference}.ordrsp.edi", "application/edifact", edifact_ordrsp(view).encode()
+    if "x12" in fmt or fmt in {"edi", "850"}:
+        return f"{reference}.855.x12", "application/edi-x12", x12_855(view).encode()
     return None

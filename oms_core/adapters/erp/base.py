@@ -30,7 +30,7 @@ class ErpRejected(ErpError):
 class ErpAdapter(Protocol):
     """What the outbox dispatcher needs from an ERP.
 
-    `reference` is our order reference (`erp_reference(order_id)`, e.g. "OMS-42"); adapters
+    `reference` is our order reference (`erp_reference(order_id)`, e.g. "SO-1A2B3C4D5E6F"); adapters
     store it on the ERP document so `find_order` can tell whether a push already happened.
     """
 
@@ -50,5 +50,5 @@ class ErpAdapter(Protocol):
 
 
 def erp_reference(order_id: Any) -> str:
-    """Our order reference as stored in the ERP: the idempotency key of every push."""
-    return f"OMS-{order_id}"
+    """Our order reference as stored in the ERP: our order id, the idempotency key of a push."""
+    return str(order_id)

@@ -29,12 +29,12 @@ def test_settings_choose_the_adapter(tmp_path):
 
 def test_file_export_writes_one_complete_json_file_per_order(tmp_path):
     adapter = FileErpAdapter(folder=tmp_path / "erp")
-    ref = erp_reference(42)
+    ref = erp_reference("SO-42")
     assert adapter.find_order(ref) is None
-    assert adapter.push_order({"po_number": "PO-1", "order_total": "10.00"}, ref) == "OMS-42.json"
-    assert json.loads((tmp_path / "erp" / "OMS-42.json").read_text())["po_number"] == "PO-1"
-    assert adapter.find_order(ref) == "OMS-42.json"
-    assert [p.name for p in (tmp_path / "erp").iterdir()] == ["OMS-42.json"]  # no temp files
+    assert adapter.push_order({"po_number": "PO-1", "order_total": "10.00"}, ref) == "SO-42.json"
+    assert json.loads((tmp_path / "erp" / "SO-42.json").read_text())["po_number"] == "PO-1"
+    assert adapter.find_order(ref) == "SO-42.json"
+    assert [p.name for p in (tmp_path / "erp").iterdir()] == ["SO-42.json"]  # no temp files
 
 
 def test_file_export_never_overwrites_an_order_already_pushed(tmp_path):

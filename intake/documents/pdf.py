@@ -43,7 +43,7 @@ def read_pdf(name: str, data: bytes, content_type: str, part: str, limits: Limit
                 page.close()  # drop pdfplumber's per-page caches as we go
             doc.pages.append(read)
     finally:
-        pdf.close()
+        _close(pdf)
     doc.text = "\f".join(p.text for p in doc.pages)
     if b"/EmbeddedFile" in data:  # file-spec streams are never compressed, so this check is exact enough
         _read_embedded(doc, data, part, limits, depth)
@@ -54,6 +54,13 @@ def read_pdf(name: str, data: bytes, content_type: str, part: str, limits: Limit
     if total_words and sum(1 for p in doc.pages for w in p.words if "(cid:" in w.text) > total_words / 2:
         return mark_unreadable(doc, "pdf text not extractable (fonts without unicode map)")
     return doc
+
+
+def _close(pdf) -> None:
+    try:
+        pdf.close()
+    except Exception:  # noqa: BLE001 - closing a damaged file may re-raise its damage; nothing to keep
+        log.debug("pdf close failed", exc_info=True)
 
 
 def _open_failure(exc: Exception) -> str:

@@ -14,7 +14,6 @@ import pwd
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import tempfile
 import time

@@ -239,7 +239,7 @@ def test_without_move_messages_are_copied_once_flagged_seen_and_never_deleted(do
     client.logout()
 
 
-def test_two_pollers_at_once_handle_each_message_exactly_once(dovecot, store, tmp_path):
+def test_two_pollers_at_once_handle_each_message_exactly_once(dovecot, store):
     from oms.db import make_engine
     from intake.store import MessageStore
 

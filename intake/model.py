@@ -76,8 +76,8 @@ class EdiSegment:
     """One EDI segment with every element kept: tag + list of elements, each a list of components."""
 
     tag: str
-    elements: list[list[str]]
-    index: int  # position in the interchange
+    elements: list[list[str]]  # the tag is not included: elements[0] is BGM01 / BEG01
+    index: int  # position in the interchange (= the line of Document.text holding the segment)
 
 
 @dataclass(slots=True)
@@ -128,7 +128,7 @@ class InboundMessage:
     warnings: list[str] = field(default_factory=list)
     cc: list[str] = field(default_factory=list)
     reply_to: str | None = None  # bare address from Reply-To, lower-case
-    headers: dict[str, str] = field(default_factory=dict)  # every header, decoded (last wins)
+    headers: dict[str, str] = field(default_factory=dict)  # every header, decoded, names lower-case (first wins)
 
     @property
     def readable_documents(self) -> list[Document]:

@@ -9,7 +9,7 @@ from agents.schema import Address, ExtractedLine, ExtractedOrder, Party, Provena
 from agents.extractors.common import finish, set_field, set_line
 
 EXTRACTOR = "ubl"
-ROOTS = {"Order": "order", "OrderChange": "change", "OrderCancellation": "cancel"}
+ROOTS = {"Order": "order", "OrderChange": "change", "OrderCancellation": "cancel", "Quotation": "order"}
 
 
 def _local(tag: str) -> str:
@@ -48,7 +48,7 @@ def _dec(value: str | None) -> Decimal | None:
 def is_ubl(root: ET.Element) -> bool:
     """True for a UBL Order/OrderChange/OrderCancellation root."""
     return _local(root.tag) in ROOTS and "ubl" in root.tag.lower() or (
-        _local(root.tag) in ROOTS and child(root, "OrderLine") is not None)
+        _local(root.tag) in ROOTS and (child(root, "OrderLine") is not None or child(root, "QuotationLine") is not None))
 
 
 def _address(el: ET.Element | None, name: str | None = None) -> Address | None:
@@ -83,7 +83,7 @@ def extract_ubl_root(root: ET.Element, part: str, name: str | None) -> Extracted
     order.layout_key = f"ubl:{_local(root.tag)}"
     set_field(order, "po_number", text(root, "ID") or text(root, "OrderReference", "ID"), 1.0, prov)
     set_field(order, "order_date", text(root, "IssueDate"), 1.0, prov)
-    set_field(order, "currency", text(root, "DocumentCurrencyCode"), 1.0, prov)
+    set_field(order, "currency", text(root, "DocumentCurrencyCode") or text(root, "PricingCurrencyCode"), 1.0, prov)
     buyer, buyer_address = _party(child(root, "BuyerCustomerParty"))
     order.buyer = buyer
     order.confidence["buyer"] = 1.0
@@ -112,7 +112,8 @@ def extract_ubl_root(root: ET.Element, part: str, name: str | None) -> Extracted
     for note in children(root, "Note"):
         if note.text and note.text.strip():
             order.warnings.append(f"free text: {note.text.strip()[:200]}")
-    for index, order_line in enumerate(children(root, "OrderLine"), start=1):
+    order_lines = children(root, "OrderLine") or children(root, "QuotationLine")
+    for index, order_line in enumerate(order_lines, start=1):
         item_el = child(order_line, "LineItem")
         if item_el is None:
             continue

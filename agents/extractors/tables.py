@@ -16,7 +16,7 @@ from agents.schema import ExtractedLine
 from agents.extractors.common import set_line
 from agents.extractors.dates import parse_date
 from agents.extractors.labels import (
-    CARRIED_LABELS, COLUMN_LABELS, LINE_COUNT_LABELS, TOTAL_LABELS, match_vocab, norm,
+    CARRIED_LABELS, COLUMN_LABELS, HEADER_LABELS, LINE_COUNT_LABELS, TOTAL_LABELS, match_vocab, norm,
 )
 from agents.extractors.layout import Row, Token, merge_sources
 from agents.extractors.numbers import looks_numeric, parse_number
@@ -28,7 +28,9 @@ CODE_ROLES = {"sku", "customer_sku", "item_code", "gtin"}
 ITEM_ROLES = {"description", "sku", "customer_sku", "item_code", "gtin"}
 # Whose number a generic "Art.-Nr." / "Item #" column holds when the table does not say.
 GENERIC_CODE_ROLE = "customer_sku"
-_BRACKET_SKU = re.compile(r"^\s*\[([^\]]{2,40})\]\s*|\s*\[([^\]]{2,40})\]\s*$")
+_BRACKET_SKU = re.compile(
+    r"\[\s*(?:(?:Art|Art\.-Nr|Artikel|SKU|Ref|Réf|Nr|No|Item|货号)\.?\s*:?\s*)?([A-Za-z0-9][\w\-./]{1,38})\s*\]"
+    r"|\(\s*(?:(?:Art|Art\.-Nr|Artikel|SKU|Ref|Réf|Nr|No|Item|Code|货号)\.?\s*:?\s*)?([A-Z0-9][A-Z0-9\-./]*\d[A-Z0-9\-./]*|[A-Z]{2,}[-_][A-Z0-9\-_]+)\s*\)")
 
 
 @dataclass
@@ -52,6 +54,7 @@ class TableResult:
     used_rows: set[int] = field(default_factory=set)
     totals: list[tuple[str, bool, Decimal, Row]] = field(default_factory=list)
     printed_line_count: int | None = None
+    header_values: dict[str, list[Token]] = field(default_factory=dict)  # order fields printed in table columns
     carried: int = 0
     warnings: list[str] = field(default_factory=list)
     confidence: float = 0.0
@@ -63,8 +66,16 @@ class TableResult:
 
 # ---------------------------------------------------------------- header recognition
 
+_HEADER_FIELD_COLUMNS = {"po_number", "order_date", "currency", "customer_number"}
+
+
 def _exact_role(text: str) -> tuple[str | None, int]:
     role, score = match_vocab(text, COLUMN_LABELS, exact=True)
+    if role is None:
+        # A column that repeats an order-level value on every row (CSV exports): "Bestell-Nr.", "Währung".
+        field, fscore = match_vocab(text, HEADER_LABELS, exact=True)
+        if field in _HEADER_FIELD_COLUMNS:
+            return f"hdr:{field}", fscore
     return role, score
 
 
@@ -74,7 +85,9 @@ def header_columns(row: Row) -> list[Column]:
     columns: list[Column] = []
     if row.unit != "pt":
         for tok in tokens:
-            role, score = match_vocab(tok.text, COLUMN_LABELS)
+            role, score = _exact_role(tok.text)
+            if role is None:
+                role, score = match_vocab(tok.text, COLUMN_LABELS)
             if role and score < 100 and len(norm(tok.text)) > 3 * max(score, 1):
                 role, score = None, 0  # a long sentence that merely mentions "price"
             columns.append(Column(role, tok.x0, tok.x1, tok.text, score))
@@ -98,9 +111,9 @@ def header_columns(row: Row) -> list[Column]:
             k, role, score = best
         group = tokens[i:i + k]
         text = " ".join(t.text for t in group)
-        if role is None and columns and columns[-1].role is None and group[0].x0 - columns[-1].x1 < gap:
-            last = columns[-1]
-            columns[-1] = Column(None, last.x0, group[-1].x1, f"{last.text} {text}")
+        if role is None and columns and group[0].x0 - columns[-1].x1 < (gap if columns[-1].role is None else gap / 1.6):
+            last = columns[-1]  # "Prijs per": an unknown word glued to its column header
+            columns[-1] = Column(last.role, last.x0, group[-1].x1, f"{last.text} {text}", last.score)
         else:
             columns.append(Column(role, group[0].x0, group[-1].x1, text, score))
         i += k
@@ -108,7 +121,7 @@ def header_columns(row: Row) -> list[Column]:
 
 
 def _roles(columns: list[Column]) -> set[str]:
-    return {c.role for c in columns if c.role and c.role not in {"discount", "tax"}}
+    return {c.role for c in columns if c.role and c.role not in {"discount", "tax"} and not c.role.startswith("hdr:")}
 
 
 def is_header(row: Row, columns: list[Column] | None = None) -> bool:
@@ -145,11 +158,13 @@ def _merge_stacked(rows: list[Row], at: int, columns: list[Column]) -> tuple[lis
             continue
         if any(re.search(r"\d", t.text) for t in other.tokens):
             continue
-        if any(t.x0 < main.tokens[0].x0 - 40 for t in other.tokens):
+        other_phrases = other.phrases()
+        if not all(match_vocab(p.text, COLUMN_LABELS)[0] or any(min(c.x1, p.x1) - max(c.x0, p.x0) > 0 for c in columns)
+                   for p in other_phrases):
             continue
         if (offset == 2 and at + 1 not in used) or (offset == -2 and at - 1 not in used):
             continue
-        for phrase in other.phrases():
+        for phrase in other_phrases:
             target = None
             for col in columns:
                 overlap = min(col.x1, phrase.x1) - max(col.x0, phrase.x0)
@@ -242,14 +257,30 @@ def assign(row: Row, columns: list[Column]) -> dict[str, list[Token]]:
     """Tokens of a data row per role; the unknown columns' tokens under the key ''."""
     regions = _regions(columns)
     cells: dict[int, list[Token]] = {}
-    for tok in row.tokens:
+
+    def region_of(tok: Token) -> int:
         if row.unit == "cell":
             idx = next((i for i, (_, _, c) in enumerate(regions) if c.x0 <= tok.center < c.x1), None)
             if idx is None:
                 idx = min(range(len(regions)), key=lambda i: abs(regions[i][2].center - tok.center))
-        else:
-            idx = next(i for i, (lo, hi, _) in enumerate(regions) if lo <= tok.center < hi)
-        cells.setdefault(idx, []).append(tok)
+            return idx
+        return next(i for i, (lo, hi, _) in enumerate(regions) if lo <= tok.center < hi)
+
+    for group in row.groups():
+        idxs = [region_of(t) for t in group]
+        first_role = regions[idxs[0]][2].role
+        if len(set(idxs)) == 1 or first_role in NUMERIC_ROLES:
+            for tok, idx in zip(group, idxs):
+                cells.setdefault(idx, []).append(tok)
+            continue
+        # A left-aligned phrase belongs to the column it starts in; only trailing numbers that sit
+        # under a numeric column are split off ("Type III 15" -> description + qty).
+        tail = [i for i, (tok, idx) in enumerate(zip(group, idxs))
+                if i > 0 and regions[idx][2].role in NUMERIC_ROLES and looks_numeric(tok.text)]
+        body = [t for i, t in enumerate(group) if i not in tail]
+        home = region_of(Token("", body[0].x0, body[-1].x1))  # the phrase's own centre decides
+        for i, (tok, idx) in enumerate(zip(group, idxs)):
+            cells.setdefault(idx if i in tail else home, []).append(tok)
     if row.unit != "cell":
         _fix_types(cells, regions)
     out: dict[str, list[Token]] = {}
@@ -366,6 +397,7 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
     last_row = rows[max(header_used)]
     page = last_row.page
     awaiting_header = False
+    suspended = False  # after a large gap on a page: only totals/carried/headers count until the page ends
     blank_run = 0
     i = max(header_used) + 1
     while i < len(rows):
@@ -373,7 +405,9 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
         i += 1
         if row.page != page:
             page = row.page
-            awaiting_header = True
+            awaiting_header, suspended = True, False
+            if pending and items:
+                items[-1].extra_below.extend(p for p in pending if p.top - items[-1].row.bottom <= p.height * 2.5)
             last_row = row
             pending = []
         if not row.tokens:
@@ -395,8 +429,7 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
             last_row = rows[max(used)]
             continue
         if row.unit == "pt" and not awaiting_header and row.top - last_row.bottom > max(row.height, 8) * 4 and items:
-            _scan_after(rows, i - 1, result, sep)
-            break
+            suspended = True
         if _row_label(row, CARRIED_LABELS):
             result.carried += 1
             result.used_rows.add(row.index)
@@ -419,6 +452,8 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
                 # totals end the table, but keep scanning for a printed line count just below
                 _scan_after(rows, i, result, sep)
                 break
+            continue
+        if suspended:
             continue
         if anchor:
             item = _Item(row, cells)
@@ -457,6 +492,13 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
             if extra.unit != "pt" or extra.top - last.row.bottom <= extra.height * 1.2:
                 last.extra_below.append(extra)
                 last = items[-1]
+    if _retype_columns(items, result.columns):
+        for item in items:
+            item.cells = assign(item.row, result.columns)
+    for item in items[:1]:
+        for role, toks in item.cells.items():
+            if role.startswith("hdr:") and toks:
+                result.header_values[role[4:]] = toks
     for item in items:
         line = _make_line(item, result.columns, sep, date_order, language)
         result.lines.append(line)
@@ -466,6 +508,22 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
     result.confidence = min(1.0, 0.55 + 0.1 * len(roles & {"qty", "unit_price", "line_total", "description"}) +
                             0.05 * len(roles & CODE_ROLES))
     return result
+
+
+def _retype_columns(items: list[_Item], columns: list[Column]) -> bool:
+    """A "code" column whose values are words (no digits) is really the description."""
+    changed = False
+    has_desc = any(c.role == "description" for c in columns)
+    for col in columns:
+        if col.role not in CODE_ROLES:
+            continue
+        values = [" ".join(t.text for t in it.cells.get(col.role, [])) for it in items]
+        values = [v for v in values if v]
+        if values and sum(1 for v in values if not _is_code_token(v)) >= 0.6 * len(values):
+            col.role = None if has_desc else "description"
+            has_desc = True
+            changed = True
+    return changed
 
 
 def _scan_after(rows: list[Row], i: int, result: TableResult, sep: str | None) -> None:
@@ -517,8 +575,8 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
     if description:
         m = _BRACKET_SKU.search(description)
         if m and line.sku is None:
+            # "[KIT-9014] ..." or "... (Art. KL-10462)": our article number inside the description
             set_line(line, "sku", (m.group(1) or m.group(2)).strip(), conf * 0.95, prov(desc_tokens or above))
-            description = _BRACKET_SKU.sub(" ", description, count=1).strip()
         set_line(line, "description", description, conf, prov(desc_tokens + above + below))
     qty, unit = _qty_value(cells.get("qty", []), sep)
     set_line(line, "qty", qty, conf, prov(cells.get("qty", [])))

@@ -6,7 +6,7 @@ import re
 _XML_START = re.compile(rb"^\s*(<\?xml|<[A-Za-z_][\w:.-]*[\s>/])")
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body)", re.IGNORECASE)
 _X12_START = re.compile(rb"^\s*ISA.")
-_EDIFACT_START = re.compile(rb"^\s*(UNA.{6}\s*)?(UNB|UNH)[+]", re.DOTALL)
+_EDIFACT_START = re.compile(rb"^\s*(UNA.{6}|(UNB|UNH)[+])", re.DOTALL)
 _EXT_TYPES = {
     "xls": "legacy excel .xls", "doc": "word .doc", "docx": "word .docx", "odt": "opendocument text",
     "ods": "opendocument spreadsheet", "msg": "outlook .msg", "rtf": "rtf", "pptx": "powerpoint",

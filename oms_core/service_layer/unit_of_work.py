@@ -51,6 +51,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.messages = repos.SqlMessageRepository(self.session)
         self.outbox = repos.SqlOutboxRepository(self.session)
         self.events = repos.SqlEventRepository(self.session)
+        self.master = repos.SqlMasterRepository(self.session)  # bulk import only
         return self
 
     def __exit__(self, *exc) -> None:

@@ -44,6 +44,10 @@ def _label_key(text: str, extra: dict[str, str]) -> str | None:
 def _split_phrase(phrase: Token, extra: dict[str, str]) -> tuple[str | None, str, int]:
     """(field, value text, label length) when the phrase starts with a label."""
     text = phrase.text.strip()
+    m = re.match(r"^(.{1,40}?)\s*[:：]\s*(\S+)\s+(\S.{0,40}?)\s*[:：]\s*\S", text)
+    if m and _label_key(m.group(3), extra) and _label_key(m.group(1), extra):
+        # "Datum: 1.2.2026  Liefertermin: 3.4.2026" in one phrase: only the first pair here
+        return _label_key(m.group(1), extra), m.group(2), len(norm(m.group(1))) + 3
     m = re.match(r"^(.{1,50}?)\s*[:：]\s*(.*)$", text)
     if m:
         key = _label_key(m.group(1), extra)
@@ -92,6 +96,34 @@ def _valid(field: str, value: str, date_order: str | None, language: str | None)
     return None
 
 
+def _split_pairs(phrases: list[Token], extra: dict[str, str]) -> list[Token]:
+    """Split a phrase holding several "label: value" pairs into one token per pair."""
+    out: list[Token] = []
+    for phrase in phrases:
+        parts = re.split(r"(?<=\S)\s+(?=[^\s:：]{1,30}(?:\s[^\s:：]{1,20}){0,3}\s*[:：])", phrase.text)
+        if len(parts) <= 1:
+            out.append(phrase)
+            continue
+        pieces = []
+        for part in parts:
+            label = re.split(r"[:：]", part, 1)[0]
+            if pieces and not _label_key(label, extra):
+                pieces[-1] += " " + part
+            else:
+                pieces.append(part)
+        if len(pieces) == 1:
+            out.append(phrase)
+            continue
+        width = (phrase.x1 - phrase.x0) / max(len(phrase.text), 1)
+        pos = 0
+        for piece in pieces:
+            start = phrase.text.find(piece, pos)
+            pos = start + len(piece)
+            out.append(Token(piece, phrase.x0 + start * width, phrase.x0 + pos * width, phrase.top, phrase.bottom,
+                             phrase.source))
+    return out
+
+
 def _phrases(row: Row) -> list[Token]:
     return row.phrases() if row.unit == "pt" else row.tokens
 
@@ -122,7 +154,7 @@ def find_fields(rows: list[Row], skip: set[int], date_order: str | None, languag
     for at, row in enumerate(rows):
         if row.index in skip or not row.tokens:
             continue
-        phrases = _phrases(row)
+        phrases = _split_pairs(_phrases(row), extra)
         for p_index, phrase in enumerate(phrases):
             key, value_text, strength = _split_phrase(phrase, extra)
             if not key:

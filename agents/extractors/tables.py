@@ -316,6 +316,29 @@ def _fix_types(cells: dict[int, list[Token]], regions: list) -> None:
             cells[idx] = keep
             cells.setdefault(desc_idx, []).extend(move)
             cells[desc_idx].sort(key=lambda t: t.x0)
+    _spread_numbers(cells, regions)
+
+
+def _spread_numbers(cells: dict[int, list[Token]], regions: list) -> None:
+    """When two numbers crowd one numeric column while a neighbour is empty (header words not aligned
+    with right-aligned figures), give the numbers to the numeric columns in reading order."""
+    from itertools import combinations
+
+    numeric = [i for i, r in enumerate(regions) if r[2].role in NUMERIC_ROLES - {"line_no"}]
+    tokens = sorted((t for i in numeric for t in cells.get(i, []) if looks_numeric(t.text)), key=lambda t: t.x0)
+    if not tokens or all(sum(1 for t in cells.get(i, []) if looks_numeric(t.text)) <= 1 for i in numeric):
+        return
+    if len(tokens) > len(numeric):
+        return
+    best, best_cost = None, None
+    for combo in combinations(numeric, len(tokens)):
+        cost = sum(abs(tok.center - regions[i][2].center) for tok, i in zip(tokens, combo))
+        if best_cost is None or cost < best_cost:
+            best, best_cost = combo, cost
+    for i in numeric:
+        cells[i] = [t for t in cells.get(i, []) if not looks_numeric(t.text)]
+    for tok, i in zip(tokens, best):
+        cells.setdefault(i, []).append(tok)
 
 
 _TAX_WORDS = {"tax", "taxes", "vat", "mwst", "ust", "btw", "tva", "iva", "增值税", "税额", "税"}
@@ -388,9 +411,15 @@ def _is_anchor(cells: dict[str, list[Token]], sep: str | None) -> bool:
 def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | None = None,
                language: str | None = None, hints: dict | None = None) -> TableResult:
     """Read the table whose header is rows[start] (continuing over pages with repeated headers)."""
-    columns, header_used = _merge_stacked(rows, start, header_columns(rows[start]))
+    upper = _record_upper(rows, start)
+    if upper is not None:
+        columns, header_used = header_columns(rows[start]), [start - 1, start]
+        upper = resolve_roles(upper, hints)
+    else:
+        columns, header_used = _merge_stacked(rows, start, header_columns(rows[start]))
     columns = resolve_roles(columns, hints)
     result = TableResult(columns=columns, header_rows=list(header_used))
+    record_prev: Row | None = None
     result.used_rows.update(header_used)
     items: list[_Item] = []
     pending: list[Row] = []  # text-only rows not yet attached
@@ -455,6 +484,25 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
             continue
         if suspended:
             continue
+        if upper is not None:
+            # Two-line records: item line (pos, code, description) then a numbers line (qty, unit, prices).
+            numeric_only = all(_is_number_token(t.text) or canonical_unit(t.text) for t in row.tokens)
+            if numeric_only and anchor:
+                if record_prev is not None:
+                    for role, toks in assign(record_prev, upper).items():
+                        cells.setdefault(role, []).extend(toks)
+                    result.used_rows.add(record_prev.index)
+                items.append(_Item(row, cells))
+                record_prev, last_row = None, row
+                result.used_rows.add(row.index)
+                continue
+            if record_prev is None or row.top - record_prev.bottom > row.height * 0.8:
+                record_prev = row
+            else:
+                record_prev = Row(record_prev.tokens + row.tokens, record_prev.page, record_prev.index,
+                                  record_prev.top, row.bottom, record_prev.unit, record_prev.part)
+            last_row = row
+            continue
         if anchor:
             item = _Item(row, cells)
             if pending:
@@ -508,6 +556,20 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
     result.confidence = min(1.0, 0.55 + 0.1 * len(roles & {"qty", "unit_price", "line_total", "description"}) +
                             0.05 * len(roles & CODE_ROLES))
     return result
+
+
+def _record_upper(rows: list[Row], start: int) -> list[Column] | None:
+    """Columns of an item line printed above a numbers-only header line (two-line records)."""
+    if start == 0 or rows[start].unit != "pt":
+        return None
+    above, main = rows[start - 1], rows[start]
+    if above.page != main.page or main.top - above.bottom > main.height * 1.5 or not above.tokens:
+        return None
+    cols = header_columns(above)
+    roles = _roles(cols)
+    if len(roles) >= 2 and roles & ITEM_ROLES and "qty" not in roles and not (_roles(header_columns(main)) & ITEM_ROLES):
+        return cols
+    return None
 
 
 def _retype_columns(items: list[_Item], columns: list[Column]) -> bool:

@@ -104,13 +104,24 @@ def _split_pairs(phrases: list[Token], extra: dict[str, str]) -> list[Token]:
         if len(parts) <= 1:
             out.append(phrase)
             continue
-        pieces = []
+        pieces: list[str] = []
+        carry = ""
         for part in parts:
+            part = f"{carry} {part}".strip() if carry else part
+            carry = ""
+            if not re.search(r"[:：]", part):
+                carry = part  # "Order" + "Date: ..." is one label
+                continue
             label = re.split(r"[:：]", part, 1)[0]
             if pieces and not _label_key(label, extra):
                 pieces[-1] += " " + part
             else:
                 pieces.append(part)
+        if carry:
+            if pieces:
+                pieces[-1] += " " + carry
+            else:
+                pieces.append(carry)
         if len(pieces) == 1:
             out.append(phrase)
             continue

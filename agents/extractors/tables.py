@@ -386,6 +386,10 @@ class _Item:
 def _qty_value(tokens: list[Token], sep: str | None) -> tuple[Decimal | None, str | None]:
     qty, unit = None, None
     for tok in tokens:
+        whole = parse_number(tok.text, sep)
+        if whole is not None and qty is None:
+            qty = whole
+            continue
         for piece in re.split(r"\s+", tok.text):
             m = re.fullmatch(r"([\d.,]+)([A-Za-zÄÖÜäöüéè()]+\.?)", piece)
             if m and qty is None and canonical_unit(m.group(2)):
@@ -473,7 +477,9 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
         total = total_candidate(row, sep)
         cells = assign(row, result.columns)
         anchor = _is_anchor(cells, sep)
-        if (total or _row_label(row, TOTAL_LABELS) and numbers) and (not anchor or not cells.get("description")):
+        short_label = total is not None and len([t for t in row.tokens if not looks_numeric(t.text)]) <= 4 and not any(
+            cells.get(r) for r in CODE_ROLES)
+        if (total or _row_label(row, TOTAL_LABELS) and numbers) and (not anchor or not cells.get("description") or short_label):
             if total:
                 result.totals.append(total)
             result.used_rows.add(row.index)

@@ -100,38 +100,35 @@ def _split_pairs(phrases: list[Token], extra: dict[str, str]) -> list[Token]:
     """Split a phrase holding several "label: value" pairs into one token per pair."""
     out: list[Token] = []
     for phrase in phrases:
-        parts = re.split(r"(?<=\S)\s+(?=[^\s:：]{1,30}(?:\s[^\s:：]{1,20}){0,3}\s*[:：])", phrase.text)
-        if len(parts) <= 1:
-            out.append(phrase)
-            continue
-        pieces: list[str] = []
-        carry = ""
-        for part in parts:
-            part = f"{carry} {part}".strip() if carry else part
-            carry = ""
-            if not re.search(r"[:：]", part):
-                carry = part  # "Order" + "Date: ..." is one label
+        words = [(m.start(), m.group()) for m in re.finditer(r"\S+", phrase.text)]
+        starts = []
+        covered = 0
+        for i in range(len(words)):
+            if i < covered:
                 continue
-            label = re.split(r"[:：]", part, 1)[0]
-            if pieces and not _label_key(label, extra):
-                pieces[-1] += " " + part
-            else:
-                pieces.append(part)
-        if carry:
-            if pieces:
-                pieces[-1] += " " + carry
-            else:
-                pieces.append(carry)
-        if len(pieces) == 1:
+            for k in range(1, 5):
+                if i + k > len(words):
+                    break
+                chunk = phrase.text[words[i][0]:words[i + k - 1][0] + len(words[i + k - 1][1])]
+                colon = re.search(r"[:：]", chunk)
+                if colon is None:
+                    continue
+                label = chunk[:colon.start()]
+                if label.strip() and _label_key(label, extra):
+                    starts.append(i)
+                    covered = i + k
+                break
+        starts = sorted(set(starts) | {0})
+        if len(starts) <= 1:
             out.append(phrase)
             continue
         width = (phrase.x1 - phrase.x0) / max(len(phrase.text), 1)
-        pos = 0
-        for piece in pieces:
-            start = phrase.text.find(piece, pos)
-            pos = start + len(piece)
-            out.append(Token(piece, phrase.x0 + start * width, phrase.x0 + pos * width, phrase.top, phrase.bottom,
-                             phrase.source))
+        bounds = [words[i][0] for i in starts] + [len(phrase.text)]
+        for a, b in zip(bounds, bounds[1:]):
+            piece = phrase.text[a:b].strip()
+            if piece:
+                out.append(Token(piece, phrase.x0 + a * width, phrase.x0 + b * width, phrase.top, phrase.bottom,
+                                 phrase.source))
     return out
 
 

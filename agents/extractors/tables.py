@@ -640,6 +640,12 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
     below = [t for t in extra_tokens if t.top >= item.row.top]
     parts = [_text_of(above), _text_of(desc_tokens), _text_of(below)]
     description = " ".join(p for p in parts if p).strip() or None
+    if description and not cells.get("delivery_date") and any(c.role == "delivery_date" for c in columns):
+        # an overlong description ran into the date column: "…zinc plated30/12/2026"
+        m = re.search(r"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})$", description)
+        if m and parse_date(m.group(1), date_order, language):
+            set_line(line, "delivery_date", parse_date(m.group(1), date_order, language), conf * 0.8, prov(desc_tokens))
+            description = description[:m.start()].strip() or None
     if description:
         m = _BRACKET_SKU.search(description)
         if m and line.sku is None:

@@ -96,7 +96,7 @@ def classify_text(subject: str, body: str, attachment_text: str = "", *, structu
     if auto or _count(OUT_OF_OFFICE, subject) or (_count(OUT_OF_OFFICE, body) and lines_found == 0 and not structured):
         return Classification("not_order", ["out-of-office / automatic reply"], 0.95, "out_of_office")
     if "list-unsubscribe" in headers or _count(NEWSLETTER, head) >= 2:
-        if not structured and lines_found == 0 or "list-unsubscribe" in headers:
+        if not structured:
             return Classification("not_order", ["newsletter markers (unsubscribe/list headers)"], 0.9, "newsletter")
     spam = _count(SPAM, head)
     if spam >= 1 and (re.search(r"https?://", head_l) or spam >= 2) and not structured:

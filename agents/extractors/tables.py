@@ -355,7 +355,7 @@ def _row_label(row: Row, vocab) -> str | None:
 def total_candidate(row: Row, sep: str | None) -> tuple[str, bool, Decimal, Row] | None:
     """(net|gross, label is exact, amount, row) for a totals line; tax lines are not totals."""
     words = [t.text for t in row.tokens if not looks_numeric(t.text) and t.text.strip() not in "€$£%"]
-    text = " ".join(words)
+    text = _NUMBER_IN_TEXT.sub(" ", " ".join(words))
     n = norm(text)
     if not n or len(n) > 50 or set(n.split()) & _TAX_WORDS and "excl" not in n and "without" not in n and "sin" not in n:
         return None
@@ -366,12 +366,20 @@ def total_candidate(row: Row, sep: str | None) -> tuple[str, bool, Decimal, Row]
     return key, score >= 100, numbers[-1], row
 
 
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])[-+]?\d[\d.,' ]*\d(?![\w])|(?<![\w.,])\d(?![\w.,])")
+
+
 def _numbers(row: Row, sep: str | None) -> list[Decimal]:
     values = []
     for tok in row.tokens:
         value = parse_number(tok.text, sep)
         if value is not None:
             values.append(value)
+            continue
+        for m in _NUMBER_IN_TEXT.finditer(tok.text):
+            value = parse_number(m.group().strip(), sep)
+            if value is not None:
+                values.append(value)
     return values
 
 

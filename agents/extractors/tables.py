@@ -344,6 +344,15 @@ def _spread_numbers(cells: dict[int, list[Token]], regions: list) -> None:
 _TAX_WORDS = {"tax", "taxes", "vat", "mwst", "ust", "btw", "tva", "iva", "增值税", "税额", "税"}
 
 
+_PAGE_FOOTER = re.compile(
+    r"(?i)^\s*(?:page|seite|pagina|página|pag\.?|blatt|p\.)\s*\d+\s*(?:/|of|von|van|sur|de|di)\s*\d+\s*$"
+    r"|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$|^\s*\d+\s*/\s*\d+\s*$")
+
+
+def _is_page_footer(row: Row) -> bool:
+    return bool(_PAGE_FOOTER.match(" ".join(t.text for t in row.tokens)))
+
+
 def _row_label(row: Row, vocab) -> str | None:
     text = " ".join(t.text for t in row.tokens if not looks_numeric(t.text))
     if not text.strip() or len(norm(text)) > 60:
@@ -471,6 +480,8 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
             continue
         if row.unit == "pt" and not awaiting_header and row.top - last_row.bottom > max(row.height, 8) * 4 and items:
             suspended = True
+        if _is_page_footer(row):
+            continue
         if _row_label(row, CARRIED_LABELS):
             result.carried += 1
             result.used_rows.add(row.index)
@@ -500,7 +511,10 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
             continue
         if upper is not None:
             # Two-line records: item line (pos, code, description) then a numbers line (qty, unit, prices).
-            numeric_only = all(_is_number_token(t.text) or canonical_unit(t.text) for t in row.tokens)
+            numbers_in_row = sum(1 for t in row.tokens if _is_number_token(t.text))
+            others = [t for t in row.tokens if not _is_number_token(t.text) and not canonical_unit(t.text)]
+            numeric_only = numbers_in_row >= 1 and (not others or (numbers_in_row >= 2 and len(others) == 1
+                                                                   and len(others[0].text) <= 8))
             if numeric_only and anchor:
                 if record_prev is not None:
                     for role, toks in assign(record_prev, upper).items():

@@ -58,7 +58,7 @@ def compare(truth: dict, order, printed_text: str | None = None) -> dict[str, tu
         pr = printed[i] if i < len(printed) else {}
         tq = parse_number(pr.get("qty"), sep) if pr.get("qty") else _dec(tl.get("qty"))
         q += int(got is not None and got.qty is not None and tq is not None and got.qty == tq)
-        if pr.get("unit_price") or truth.get("prices_printed", True) is not False:
+        if truth.get("prices_printed", True) is not False:
             p_total += 1
             tp = parse_number(pr.get("unit_price"), sep) if pr.get("unit_price") else _dec(tl.get("unit_price"))
             p += int(got is not None and got.unit_price is not None and tp is not None and got.unit_price == tp)

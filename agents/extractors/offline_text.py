@@ -43,6 +43,7 @@ _PRICE = re.compile(
     r"|(?P<price2>\d+(?:[.,]\d{2,4}))\s*(?:€|EUR|USD|CHF|\$|元)\s*(?:/|per|je|pro|par|por|each)\s*\w+")
 _PER_UNIT = re.compile(r"(?i)\s*(?:l'unité|l’unité|par unité|pièce|each|per (?:unit|piece|pc)|je (?:Stück|Stk\.?|Einheit)"
                        r"|pro (?:Stück|Stk\.?)|per stuk|per stuk\.?|la unidad|por unidad|/\s*\w+|每件|每个)\b\.?")
+_FULLWIDTH = str.maketrans({"（": " (", "）": ") ", "，": ", ", "：": ": ", "；": "; ", "　": " "})
 _NOT_ITEM = re.compile(r"(?i)\b(tel|fax|phone|telefon|plz|postfach|iban|bic|ust|vat|btw|kw|page|seite|uhr|hrb)\b")
 
 
@@ -136,7 +137,7 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
     """Order lines written as sentences or bullet lists ("20 Kartons Handschuhe (Art. 100234)")."""
     lines: list[ExtractedLine] = []
     for number, raw in enumerate(text.splitlines()):
-        line = raw.strip()
+        line = raw.strip().translate(_FULLWIDTH)
         if not line or len(line) > 300 or _NOT_ITEM.search(line):
             continue
         prov = Provenance(part=part, line=number)
@@ -157,6 +158,10 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
                 if nxt and re.search(r"(?i)\b(und|and|et|en|y|sowie)\s*$", rest[:nxt.start() + 1]):
                     rest = rest[:nxt.start() + 1]
                 code, desc, price = _split_rest(rest, sep)
+                if not code and not desc:
+                    # "外六角螺栓 M10 (货号 WL53-0027) 1箱, 单价 55.40": the item is named before the quantity
+                    code, desc, prefix_price = _split_rest(re.sub(r"^[-*•·]\s*", "", line[:m.start()]), sep)
+                    price = price or prefix_price
                 if not code and not desc:
                     continue
                 found.append((code, m.group("qty"), unit, desc, price, _code_role(rest)))

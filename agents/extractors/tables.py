@@ -275,8 +275,12 @@ def assign(row: Row, columns: list[Column]) -> dict[str, list[Token]]:
             continue
         # A left-aligned phrase belongs to the column it starts in; only trailing numbers that sit
         # under a numeric column are split off ("Type III 15" -> description + qty).
-        tail = [i for i, (tok, idx) in enumerate(zip(group, idxs))
-                if i > 0 and regions[idx][2].role in NUMERIC_ROLES and looks_numeric(tok.text)]
+        tail = []
+        for i in range(len(group) - 1, 0, -1):  # only trailing numbers under numeric columns split off
+            if regions[idxs[i]][2].role in NUMERIC_ROLES and looks_numeric(group[i].text):
+                tail.append(i)
+            else:
+                break
         body = [t for i, t in enumerate(group) if i not in tail]
         home = region_of(Token("", body[0].x0, body[-1].x1))  # the phrase's own centre decides
         for i, (tok, idx) in enumerate(zip(group, idxs)):
@@ -696,6 +700,11 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
     if toks:
         set_line(line, "delivery_date", parse_date(" ".join(t.text for t in toks), date_order, language), conf * 0.95,
                  prov(toks))
+    if line.qty is None and line.unit_price and line.line_total is not None:
+        # quantity unreadable (overprinted by a long description): derive it from the printed amounts
+        derived = line.line_total / line.unit_price
+        if derived == derived.to_integral_value() and derived > 0:
+            set_line(line, "qty", derived.quantize(Decimal(1)), 0.5)
     # Arithmetic cross-check raises or lowers confidence in the numbers.
     if line.qty is not None and line.unit_price is not None and line.line_total is not None:
         expected = line.qty * line.unit_price

@@ -11,7 +11,7 @@ _UNITS: dict[str, str] = {}
 for _code, _words in {
     "EA": "u ea each pc pcs pce pces piece pieces st stk stck stück stueck stuck x unit units unit(s) u un "
     "ud uds unidad unidades c62 h87 stuks stuk pièce pièces pce. pièce(s) pz 件 个 只 台 片 支",
-    "BOX": "omdoos ds bte btes bt box boxes bx karton kartons krt ctn ctns carton cartons doos dozen kt boîte boîtes boite "
+    "BOX": "kart kart. krt. omdoos ds bte btes bt box boxes bx karton kartons krt ctn ctns carton cartons doos dozen kt boîte boîtes boite "
     "boites caja cajas cj bx. 箱 盒 ct car",
     "CS": "case cases cs kiste kisten colli colis",
     "PK": "pack packs pk pkg paket pakete packung pak pakken paquet paquets paquete paquetes pq 包",

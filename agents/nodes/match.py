@@ -17,6 +17,8 @@ def match(state: OrderState, context: Context) -> dict:
     master = context.book.master()
     customer = match_customer(extracted, state.get("meta") or {}, master)
     rules = {**DEFAULT_RULES, **context.book.effective_rules(customer.value)}
+    message = context.load_message(state["message_key"])
+    text = "\n".join(d.text or "\n".join(p.text for p in d.pages) for d in message.readable_documents)
     proposal, record = match_order(extracted, state.get("meta") or {}, master,
-                                   min_score=float(rules["min_match_score"]), customer=customer)
+                                   min_score=float(rules["min_match_score"]), customer=customer, text=text)
     return {"proposal": proposal, "match": record, "rules": rules}

@@ -356,6 +356,9 @@ def _unit_by_price(line: dict, product: ProductInfo, factors: dict, index: Artic
     """When the printed unit is unsure or ambiguous, the unit whose price fits the printed price wins."""
     code, factor, uscore, why = chosen
     price = _dec(line.get("unit_price"))
+    qty, total = _dec(line.get("qty")), _dec(line.get("line_total"))
+    if price is None and qty and total is not None:
+        price = total / qty  # no unit price printed: the line total still tells the unit
     if price is None or len(factors) < 2:
         return chosen
     contract = index.master.contract_price(index.customer_id, product.sku, None, None)

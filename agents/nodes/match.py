@@ -9,6 +9,9 @@ from agents.nodes._timing import timed
 from agents.state import OrderState
 
 
+TEXT_EXTRACTORS = ("offline_text", "llm", "offline_text+llm")
+
+
 @timed("match")
 def match(state: OrderState, context: Context) -> dict:
     """Propose the order in the process-json shape, with scores and evidence for every match."""
@@ -22,6 +25,10 @@ def match(state: OrderState, context: Context) -> dict:
     text = "\n".join(d.text or "\n".join(p.text for p in d.pages) for d in message.readable_documents)
     proposal, record = match_order(extracted, state.get("meta") or {}, master,
                                    min_score=float(rules["min_match_score"]), customer=customer, text=text)
-    if state.get("kind") != "cancel":
-        record["derived"] = complete(proposal, master, ((state.get("meta") or {}).get("date") or "")[:10] or None)
+    if state.get("kind") == "order":
+        sent = ((state.get("meta") or {}).get("date") or "")[:10] or None
+        record["derived"], record["uncertain"] = complete(proposal, master, sent,
+                                                          date_in_text=extracted.get("extractor") in TEXT_EXTRACTORS)
+    elif state.get("kind") == "change":
+        record["derived"], record["uncertain"] = complete(proposal, master, None)
     return {"proposal": proposal, "match": record, "rules": rules}

@@ -20,6 +20,12 @@ def validate(state: OrderState, context: Context) -> dict:
     original = None
     if kind in ("change", "cancel") and proposal.get("customer_id") and proposal.get("po_number"):
         original = context.book.find_order(proposal["customer_id"], proposal["po_number"])
+    update: dict = {}
+    if original is not None:
+        # The PO number is confirmed by the booked order it refers to.
+        update["match"] = {**(state.get("match") or {}), "confirmed": ["po_number"]}
+        if not proposal.get("order_date") and original.get("order_date"):
+            update["proposal"] = {**proposal, "order_date": original["order_date"]}
     checks: list[dict] = []
     if kind != "cancel":
         received = ((state.get("meta") or {}).get("date") or "")[:10] or None
@@ -31,4 +37,4 @@ def validate(state: OrderState, context: Context) -> dict:
             checks.append({**result, "source": "rules"})
         tolerance = Decimal(str(rules.get("total_rounding_tolerance") or "0.05"))
         checks.extend(reconcile(state.get("extracted") or {}, tolerance))
-    return {"checks": checks, "original_order": original, "rules": rules}
+    return {"checks": checks, "original_order": original, "rules": rules, **update}

@@ -25,7 +25,8 @@ def _fmt(value: Decimal) -> str:
     return format(value, "f")
 
 
-def complete(proposal: dict, master: MasterView, sent_date: str | None, *, date_in_text: bool = True) -> tuple[list[str], list[str]]:
+def complete(proposal: dict, master: MasterView, sent_date: str | None, *, date_in_text: bool = True,
+             line_dates: list[str | None] | None = None) -> tuple[list[str], list[str]]:
     """Fill missing order date, unit prices, line totals and order total in place.
 
     Returns (what was filled, which filled fields are uncertain). A mail written as text is
@@ -33,6 +34,13 @@ def complete(proposal: dict, master: MasterView, sent_date: str | None, *, date_
     is filled but uncertain.
     """
     derived, uncertain = [], []
+    if not proposal.get("requested_delivery_date") and line_dates:
+        dates = sorted({d for d in line_dates if d})
+        if dates:
+            proposal["requested_delivery_date"] = dates[0]
+            derived.append("requested_delivery_date: the lines' delivery date")
+            if len(dates) > 1:
+                uncertain.append("requested_delivery_date")  # lines want different dates: earliest taken
     if not proposal.get("order_date") and sent_date:
         proposal["order_date"] = sent_date
         derived.append("order_date: the day the message was sent")

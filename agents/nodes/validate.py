@@ -24,8 +24,13 @@ def validate(state: OrderState, context: Context) -> dict:
     if original is not None:
         # The PO number is confirmed by the booked order it refers to.
         update["match"] = {**(state.get("match") or {}), "confirmed": ["po_number"]}
-        if not proposal.get("order_date") and original.get("order_date"):
-            update["proposal"] = {**proposal, "order_date": original["order_date"]}
+        # A change names what changes; everything it does not print stays as booked.
+        filled = {k: original[k] for k in ("order_date", "requested_delivery_date", "currency")
+                  if not proposal.get(k) and original.get(k)}
+        if original.get("ship_to_id") and (state.get("match") or {}).get("ship_to", {}).get("method") in ("default", "none", "only"):
+            filled["ship_to_id"] = original["ship_to_id"]
+        if filled:
+            update["proposal"] = {**proposal, **filled}
     checks: list[dict] = []
     if kind != "cancel":
         received = ((state.get("meta") or {}).get("date") or "")[:10] or None

@@ -177,6 +177,8 @@ def ship_to_in_text(text: str, customer: CustomerInfo) -> Match | None:
             return Match(others[0].ship_to_id, 0.85, "address in text", [f"{others[0].street} printed besides the billing address"])
         return None
     only = next(iter(candidates.values()))
+    if _squash(only.street) == _squash(customer.street):
+        return None  # the billing address in a letterhead or signature says nothing about delivery
     return Match(only.ship_to_id, 0.85, "address in text", [f"{only.street} printed in the message"])
 
 

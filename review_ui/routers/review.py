@@ -65,11 +65,11 @@ def _review_page(request, session, context, user, item, error: str | None = None
 def review_page(request: Request, message_key: str, session: SessionDep, context: ContextDep, user: CurrentUser):
     item = _item_or_404(session, message_key)
     if item.open and not item.claimed_by_other(user.username):
+        session.rollback()  # end our read first: on SQLite every transaction holds the write lock
         try:
             actions.claim(context, message_key, user.username)  # also refreshes our own claim's time
         except actions.ClaimedByOther:
             pass  # shown from the reloaded row below
-        session.rollback()
         item = _item_or_404(session, message_key)
     return _review_page(request, session, context, user, item)
 

@@ -89,3 +89,13 @@ def as_role(app):
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def seeded(app_context):
+    """30 seeded orders with processed messages; returns the keys waiting for review."""
+    import random
+
+    from oms.commands.bench_ui import seed
+
+    return seed(app_context.engine, 30, review_share=0.5, customers=4, rng=random.Random(3))

@@ -51,8 +51,13 @@ def classify(state: OrderState, context: Context) -> dict:
     text = "\n".join([message.subject] + [d.text + "\n" + d.quoted_text for d in documents]
                      + [p.text for d in documents for p in d.pages])
     injection = list(context.reader.detect_injection(text))
+    kind = classification.kind
+    category = getattr(classification, "category", None)
+    if kind == "not_order" and unreadable and category in (None, "unreadable", "other"):
+        # Something we cannot read might be an order: a person looks rather than it being dropped.
+        kind = "order"
     return {
-        "kind": classification.kind,
+        "kind": kind,
         "classification": {"kind": classification.kind, "reasons": list(classification.reasons),
                            "confidence": float(classification.confidence)},
         "meta": message_meta(message),

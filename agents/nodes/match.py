@@ -1,6 +1,7 @@
 """match: the extracted order against master data (customer, ship-to, articles, units)."""
 from __future__ import annotations
 
+from agents.completion import complete
 from agents.context import Context
 from agents.decide import DEFAULT_RULES
 from agents.matching import match_customer, match_order
@@ -17,6 +18,10 @@ def match(state: OrderState, context: Context) -> dict:
     master = context.book.master()
     customer = match_customer(extracted, state.get("meta") or {}, master)
     rules = {**DEFAULT_RULES, **context.book.effective_rules(customer.value)}
+    message = context.load_message(state["message_key"])
+    text = "\n".join(d.text or "\n".join(p.text for p in d.pages) for d in message.readable_documents)
     proposal, record = match_order(extracted, state.get("meta") or {}, master,
-                                   min_score=float(rules["min_match_score"]), customer=customer)
+                                   min_score=float(rules["min_match_score"]), customer=customer, text=text)
+    if state.get("kind") != "cancel":
+        record["derived"] = complete(proposal, master, ((state.get("meta") or {}).get("date") or "")[:10] or None)
     return {"proposal": proposal, "match": record, "rules": rules}

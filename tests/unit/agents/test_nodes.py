@@ -47,7 +47,8 @@ def test_extract_trusts_a_structured_documents_stated_purpose():
 def test_match_uses_the_customers_threshold_and_returns_evidence():
     book = FakeBook(rules={"min_match_score": 0.99})
     extracted = order([dict(LINE, sku=None, description="Rillenkugellager 6204-2RS 20x47x14")]).model_dump(mode="json")
-    update = match({"message_key": "m", "extracted": extracted, "meta": {"sender": "a@mueller-mb.de"}}, ctx(book=book))
+    update = match({"message_key": "m", "extracted": extracted, "meta": {"sender": "a@mueller-mb.de"}},
+                   ctx(book=book, m=message("m")))
     line = update["match"]["lines"][0]
     assert update["proposal"]["customer_id"] == "C100"
     assert line["article"]["value"] == "BRG-6204" and line["article"]["evidence"]

@@ -30,12 +30,13 @@ DOWNLOAD_HEADERS = {
 
 def load_raw(context, message_key: str) -> bytes | None:
     """The stored original message, or None when the store does not have it."""
+    store = getattr(context, "store", None)
     try:
-        from intake.store import MessageStore
-    except ImportError:
-        return None
-    try:
-        return MessageStore(context.engine, context.settings.data_dir).load_raw(message_key)
+        if store is None:
+            from intake.store import MessageStore
+
+            store = MessageStore(context.engine, context.settings.data_dir)
+        return store.load_raw(message_key)
     except Exception:  # noqa: BLE001 - unknown key or missing file: the page says so
         log.info("raw message %s not available", message_key)
         return None

@@ -42,6 +42,20 @@ def load_raw(context, message_key: str) -> bytes | None:
         return None
 
 
+def extracted_order(context, message_key: str) -> dict | None:
+    """The extractor's order (with provenance) from the message's workflow thread, when there is one."""
+    graph = getattr(context, "graph", None)
+    if graph is None:
+        return None
+    try:
+        snapshot = graph.get_state({"configurable": {"thread_id": message_key}})
+    except Exception:  # noqa: BLE001 - no checkpoint for this key: show the original without outlines
+        log.info("no workflow state for %s", message_key)
+        return None
+    extracted = (snapshot.values or {}).get("extracted")
+    return extracted if isinstance(extracted, dict) else None
+
+
 def _item_or_404(session, message_key: str) -> review_view.ReviewItem:
     item = review_view.load(session=session, message_key=message_key)
     if item is None:
@@ -79,7 +93,8 @@ def review_page(request: Request, message_key: str, session: SessionDep, context
 def original_panel(request: Request, message_key: str, session: SessionDep, context: ContextDep):
     item = _item_or_404(session, message_key)
     raw = load_raw(context, message_key)
-    docs, atts = ([], []) if raw is None else original_view.document_views(message_key, raw, collect_marks(item.proposed))
+    marks = collect_marks(item.proposed, extracted_order(context, message_key))
+    docs, atts = ([], []) if raw is None else original_view.document_views(message_key, raw, marks)
     return render(request, "partials/original.html", {"item": item, "docs": docs, "attachments": atts, "has_raw": raw is not None})
 
 

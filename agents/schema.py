@@ -74,6 +74,8 @@ class ExtractedOrder(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     extractor: str = "unknown"  # "edifact", "x12", "ubl", "spreadsheet", "offline", "llm", ...
     layout_key: str | None = None  # fingerprint of the document layout, for layout memory
+    injection: list[str] = Field(default_factory=list)  # phrases that try to instruct the system
+    language: str | None = None  # guessed document language (de, en, nl, fr, es, zh)
 
     def to_extract_json(self) -> dict:
         """The `oms extract --json` contract of DESIGN.md (decimals as strings, nulls kept)."""

@@ -17,6 +17,7 @@ DocumentKind = Literal[
     "edifact_orders",
     "ubl_order",  # UBL 2.1 / PEPPOL Order XML
     "xml",  # other XML (e.g. Voxel); raw tree kept in `xml`
+    "archive",  # a ZIP attachment; its members are Documents in `embedded`
     "unreadable",
 ]
 
@@ -40,12 +41,14 @@ class Source:
     bbox: BBox | None = None
     line: int | None = None  # text line (0-based) for bodies, row (0-based) for sheets
     column: int | None = None  # column index for sheets
+    sheet: str | None = None  # worksheet name (XLSX)
 
 
 @dataclass(frozen=True, slots=True)
 class Word:
     text: str
     source: Source
+    size: float | None = None  # font size in points (PDF words), when known
 
 
 @dataclass(slots=True)
@@ -73,8 +76,8 @@ class EdiSegment:
     """One EDI segment with every element kept: tag + list of elements, each a list of components."""
 
     tag: str
-    elements: list[list[str]]
-    index: int  # position in the interchange
+    elements: list[list[str]]  # the tag is not included: elements[0] is BGM01 / BEG01
+    index: int  # position in the interchange (= the line of Document.text holding the segment)
 
 
 @dataclass(slots=True)
@@ -96,6 +99,9 @@ class Document:
     embedded: list["Document"] = field(default_factory=list)  # e.g. XML attached inside a PDF
     status: str = "ok"  # "ok" or "unreadable: <reason>" (e.g. "unreadable: encrypted pdf")
     warnings: list[str] = field(default_factory=list)
+    # Extra facts about the part: for a forwarded or attached message its "from", "subject",
+    # "date", "message_id"; for EDIFACT the "decimal_mark"; for XML the "root" element.
+    meta: dict[str, str] = field(default_factory=dict)
 
     @property
     def readable(self) -> bool:
@@ -120,3 +126,20 @@ class InboundMessage:
     raw_path: str | None = None  # where the .eml is stored
     status: str = "ok"  # "ok" or "unreadable: <reason>" (e.g. truncated MIME)
     warnings: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    reply_to: str | None = None  # bare address from Reply-To, lower-case
+    headers: dict[str, str] = field(default_factory=dict)  # every header, decoded, names lower-case (first wins)
+
+    @property
+    def readable_documents(self) -> list[Document]:
+        """Every readable Document, including those embedded in PDFs and archives, depth first."""
+        out: list[Document] = []
+
+        def walk(docs: list[Document]) -> None:
+            for doc in docs:
+                if doc.readable:
+                    out.append(doc)
+                walk(doc.embedded)
+
+        walk(self.documents)
+        return out

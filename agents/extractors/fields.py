@@ -1,0 +1,270 @@
+"""Header fields from label/value layouts: value after the label on the same line, or below it.
+
+Works on `layout.Row`s, so the same reader serves PDF pages, mail bodies and sheet cells.
+A reviewer's layout hint (`{"labels": {"Auftrag": "po_number"}}`) adds or overrides labels.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agents.schema import Address
+from agents.extractors.dates import find_dates
+from agents.extractors.labels import ADDRESS_LABELS, HEADER_LABELS, has_cjk, norm
+from agents.extractors.layout import Row, Token, merge_sources
+from agents.extractors.numbers import CURRENCY_CODES, currency_in
+
+_EXACT: dict[str, str] = {}
+for _key, _phrases in HEADER_LABELS.items():
+    for _p in _phrases:
+        _EXACT.setdefault(_p, _key)
+_ADDRESS_EXACT: dict[str, str] = {p: k for k, ps in ADDRESS_LABELS.items() for p in ps}
+_WEAK = {"order", "po", "date", "datum", "fecha", "pedido", "commande", "bestellung", "auftrag", "delivery",
+         "levering", "livraison", "entrega", "account", "cliente", "mail", "日期", "单号", "bestelling"}
+_VAT = re.compile(r"\b([A-Z]{2}[- ]?[0-9A-Z][0-9A-Z .-]{5,15}[0-9A-Z])\b")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CODE = re.compile(r"^[#:]?([A-Za-z0-9][A-Za-z0-9\-_/.]*[A-Za-z0-9]|[0-9])$")
+
+
+@dataclass
+class Candidate:
+    value: object
+    score: float
+    tokens: list[Token]
+    row: Row
+
+
+def _label_key(text: str, extra: dict[str, str]) -> str | None:
+    n = norm(text)
+    if not n:
+        return None
+    return extra.get(n) or _EXACT.get(n)
+
+
+def _split_phrase(phrase: Token, extra: dict[str, str]) -> tuple[str | None, str, int]:
+    """(field, value text, label length) when the phrase starts with a label."""
+    text = phrase.text.strip()
+    m = re.match(r"^(.{1,50}?)\s*[:：]\s*(.*)$", text)
+    if m:
+        key = _label_key(m.group(1), extra)
+        if key:
+            return key, m.group(2).strip(), len(norm(m.group(1))) + 3
+    words = text.split()
+    for k in range(min(6, len(words)), 0, -1):
+        key = _label_key(" ".join(words[:k]), extra)
+        if key:
+            return key, " ".join(words[k:]).strip(" :#"), len(norm(" ".join(words[:k])))
+    if has_cjk(text):
+        for length in range(min(8, len(text)), 1, -1):
+            key = _label_key(text[:length], extra)
+            if key:
+                return key, text[length:].strip(" :：#"), length + 2
+    return None, "", 0
+
+
+def _valid(field: str, value: str, date_order: str | None, language: str | None):
+    value = value.strip()
+    if not value:
+        return None
+    if field in {"order_date", "requested_delivery_date"}:
+        dates = find_dates(value, date_order, language)
+        return dates[0][1].isoformat() if dates else None
+    if field == "po_number":
+        for word in value.replace(",", " ").split()[:3]:
+            word = word.strip(" .:;,()")
+            if find_dates(word, date_order, language):
+                continue
+            if _CODE.match(word) and (re.search(r"\d", word) or (word.isupper() and len(word) >= 4)):
+                return word.lstrip("#:")
+        return None
+    if field == "customer_number":
+        word = value.split()[0].strip(" .:;,")
+        return word if re.search(r"\d", word) and _CODE.match(word) else None
+    if field == "vat_id":
+        m = _VAT.search(value.upper())
+        return m.group(1).replace(" ", "") if m else None
+    if field == "currency":
+        code = value.split()[0].upper().strip(".:")
+        return code if code in CURRENCY_CODES else currency_in(value)
+    if field == "email":
+        m = _EMAIL.search(value)
+        return m.group() if m else None
+    return None
+
+
+def _phrases(row: Row) -> list[Token]:
+    return row.phrases() if row.unit == "pt" else row.tokens
+
+
+def _below(rows: list[Row], at: int, phrase: Token, max_rows: int = 2) -> list[Token]:
+    row = rows[at]
+    found = []
+    for j in range(at + 1, min(len(rows), at + 1 + max_rows)):
+        other = rows[j]
+        if other.page != row.page:
+            break
+        if row.unit == "pt" and other.top - row.bottom > row.height * 3:
+            break
+        for cand in _phrases(other):
+            if min(cand.x1, phrase.x1 + 5) - max(cand.x0, phrase.x0 - 5) > 0:
+                found.append(cand)
+                break
+        if found:
+            break
+    return found
+
+
+def find_fields(rows: list[Row], skip: set[int], date_order: str | None, language: str | None,
+                hints: dict | None = None) -> dict[str, Candidate]:
+    """Best candidate per header field (po_number, dates, customer number, VAT, currency, email)."""
+    extra = {norm(k): v for k, v in ((hints or {}).get("labels") or {}).items()}
+    best: dict[str, Candidate] = {}
+    for at, row in enumerate(rows):
+        if row.index in skip or not row.tokens:
+            continue
+        phrases = _phrases(row)
+        for p_index, phrase in enumerate(phrases):
+            key, value_text, strength = _split_phrase(phrase, extra)
+            if not key:
+                continue
+            value = _valid(key, value_text, date_order, language) if value_text else None
+            source_tokens = [phrase]
+            if value is None and not value_text:
+                nxt = phrases[p_index + 1] if p_index + 1 < len(phrases) else None
+                if nxt is not None and _split_phrase(nxt, extra)[0] is None:
+                    value = _valid(key, nxt.text, date_order, language)
+                    source_tokens = [nxt]
+                if value is None:
+                    for cand in _below(rows, at, phrase):
+                        if _split_phrase(cand, extra)[0] is None:
+                            value = _valid(key, cand.text, date_order, language)
+                            source_tokens = [cand]
+            if value is None:
+                continue
+            label_norm = norm(phrase.text.split(":")[0])
+            score = strength + (0 if label_norm in _WEAK else 5) + (20 if norm(phrase.text) in extra or
+                                                                    norm(phrase.text.split(":")[0]) in extra else 0)
+            score -= at * 0.01
+            if key not in best or score > best[key].score:
+                best[key] = Candidate(value, score, source_tokens, row)
+    return best
+
+
+_COUNTRIES = {
+    "deutschland": "DE", "germany": "DE", "allemagne": "DE", "alemania": "DE", "duitsland": "DE", "德国": "DE",
+    "nederland": "NL", "netherlands": "NL", "the netherlands": "NL", "pays bas": "NL", "paises bajos": "NL", "荷兰": "NL",
+    "france": "FR", "frankreich": "FR", "frankrijk": "FR", "francia": "FR", "法国": "FR",
+    "espana": "ES", "spain": "ES", "spanien": "ES", "espagne": "ES", "spanje": "ES", "西班牙": "ES",
+    "belgium": "BE", "belgie": "BE", "belgique": "BE", "belgien": "BE", "belgica": "BE",
+    "osterreich": "AT", "austria": "AT", "autriche": "AT", "schweiz": "CH", "switzerland": "CH", "suisse": "CH",
+    "china": "CN", "中国": "CN", "chine": "CN", "united kingdom": "GB", "uk": "GB", "united states": "US", "usa": "US",
+    "italy": "IT", "italia": "IT", "italien": "IT", "luxembourg": "LU", "luxemburg": "LU", "poland": "PL", "polen": "PL",
+}
+_POSTAL_CITY = re.compile(
+    r"^(?:(?P<cc>[A-Z]{1,2})[- ])?(?P<pc>\d{4}\s?[A-Z]{2}|\d{4,6}|\d{5}-\d{4}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})[ ,]+(?P<city>[^\d].*)$")
+_CITY_POSTAL = re.compile(r"^(?P<city>[^\d,]+),?\s+(?:[A-Z]{2}\s+)?(?P<pc>\d{5}(?:-\d{4})?)$")
+
+
+def country_code(text: str) -> str | None:
+    """ISO alpha-2 for a printed country name (several languages)."""
+    n = norm(text)
+    return _COUNTRIES.get(n) or (text.strip().upper() if re.fullmatch(r"[A-Z]{2}", text.strip()) else None)
+
+
+def parse_address(lines: list[str]) -> Address | None:
+    """An address from its printed lines (name, street, postal code + city, country)."""
+    lines = [ln.strip(" ,") for ln in lines if ln and ln.strip(" ,")]
+    if not lines:
+        return None
+    address = Address()
+    hit = None
+    for idx, ln in enumerate(lines):
+        m = _CITY_POSTAL.match(ln) or _POSTAL_CITY.match(ln)
+        if m and idx > 0:
+            hit = (idx, m)  # the last match wins: a US street may start with digits
+    if hit is None:
+        address.name = lines[0]
+        address.street = lines[1] if len(lines) > 1 else None
+        return address
+    idx, m = hit
+    address.postal_code = m.group("pc")
+    parts = [c.strip() for c in m.group("city").strip(" ,").split(",")]
+    address.city = parts[0]
+    if len(parts) > 1 and country_code(parts[-1]):
+        address.country = country_code(parts[-1])
+    if m.groupdict().get("cc") and country_code(m.group("cc")):
+        address.country = address.country or m.group("cc")
+    for ln in lines[idx + 1:idx + 2]:
+        address.country = address.country or country_code(ln)
+    before = lines[:idx]
+    address.name = before[0] if before else None
+    if len(before) > 1:
+        address.street = before[-1]
+    return address
+
+
+def find_addresses(rows: list[Row], skip: set[int]) -> dict[str, tuple[Address, list[Token]]]:
+    """Ship-to and bill-to blocks introduced by an address heading."""
+    out: dict[str, tuple[Address, list[Token]]] = {}
+    for at, row in enumerate(rows):
+        if row.index in skip or not row.tokens:
+            continue
+        for phrase in _phrases(row):
+            words = phrase.text.split()
+            i = 0
+            while i < len(words):
+                hit = None
+                for k in range(min(5, len(words) - i), 0, -1):
+                    chunk = " ".join(words[i:i + k])
+                    key = _ADDRESS_EXACT.get(norm(chunk.split(":")[0]))
+                    if key:
+                        hit = (key, k)
+                        break
+                if not hit:
+                    i += 1
+                    continue
+                key, k = hit
+                if key in out:
+                    i += k
+                    continue
+                inline = " ".join(words[i + k:]).lstrip(":").strip() if i == 0 else ""
+                label_x0 = phrase.x0 + (phrase.x1 - phrase.x0) * i / max(len(words), 1)
+                label_x1 = phrase.x0 + (phrase.x1 - phrase.x0) * (i + k) / max(len(words), 1)
+                block, tokens = _block_below(rows, at, label_x0, label_x1)
+                if inline and not block:
+                    block = [s.strip() for s in inline.split(",")]
+                address = parse_address(block)
+                if address:
+                    out[key] = (address, tokens)
+                i += k
+    return out
+
+
+def _block_below(rows: list[Row], at: int, x0: float, x1: float) -> tuple[list[str], list[Token]]:
+    row = rows[at]
+    lines: list[str] = []
+    tokens: list[Token] = []
+    prev_bottom = row.bottom
+    for j in range(at + 1, min(len(rows), at + 7)):
+        other = rows[j]
+        if other.page != row.page or not other.tokens:
+            break
+        if other.unit == "pt" and other.top - prev_bottom > row.height * 1.8:
+            break
+        picked = [t for t in _phrases(other) if min(t.x1, x1 + 60) - max(t.x0, x0 - 5) > 0 and t.x0 >= x0 - 15]
+        if other.unit != "pt":
+            picked = [t for t in other.tokens if abs(t.x0 - x0) <= 3] or ([] if row.tokens[0].x0 != x0 else other.tokens[:1])
+        if not picked:
+            break
+        text = " ".join(t.text for t in picked)
+        if _split_phrase(picked[0], {})[0] or _ADDRESS_EXACT.get(norm(text.split(":")[0])):
+            break
+        lines.append(text)
+        tokens.extend(picked)
+        prev_bottom = other.bottom
+    return lines, tokens
+
+
+def source_of(tokens: list[Token]):
+    """Merged intake Source of the tokens a value was read from."""
+    return merge_sources(tokens)

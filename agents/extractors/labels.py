@@ -1,0 +1,213 @@
+"""Multilingual label vocabularies (de/en/nl/fr/es/zh): header labels, column headers, totals.
+
+Everything is compared after `norm()`: lower case, accents and punctuation removed, every
+"number" word (No., Nr., N°, #, Nummer, número ...) folded to `nr`, so "Bestell-Nr.",
+"Order No." and "N° de commande" are matched by a handful of entries instead of hundreds.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NUMBER_WORDS = {"no", "nr", "n", "num", "number", "nummer", "numero", "nro", "nbr", "numer", "nummber"}
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def norm(text: str) -> str:
+    """Normalise a label for vocabulary comparison."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("ß", "ss")
+    text = text.replace("n°", " nr ").replace("nº", " nr ").replace("n.º", " nr ").replace("#", " nr ")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = re.sub(r"[.:,;()\[\]{}*_\-/\\|'\"’]+", " ", text)
+    words = ["nr" if w in _NUMBER_WORDS else w for w in text.split()]
+    return " ".join(words)
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text contains Chinese/Japanese characters."""
+    return bool(_CJK.search(text))
+
+
+def _vocab(entries: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, text in entries.items():
+        phrases = [p.strip() for p in text.split("|") if p.strip()]
+        out[key] = sorted({norm(p) for p in phrases if norm(p)}, key=len, reverse=True)
+    return out
+
+
+# Header labels: label text -> ExtractedOrder field.
+HEADER_LABELS = _vocab({
+    "po_number": "PO # | PO nr | P.O. nr | PO number | purchase order | purchase order nr | purchase order number"
+    " | order nr | order number | order ref | order reference | your order | customer order nr | our order nr"
+    " | our order | PO | PO ref | PO reference | Bestellung | Bestellung Nr | Bestellnummer | Bestell-Nr"
+    " | Bestellnr | Bestell Nr | Unsere Bestellnummer | Unsere Bestellung | Auftragsnummer | Auftrags-Nr"
+    " | Auftrag Nr | Auftrag | Bestellreferenz | Belegnummer | Beleg-Nr | Ordernummer | Order | Bestelnummer"
+    " | Bestelling | Bestelling nr | Inkooporder | Inkoopordernummer | Inkooporder nr | Onze referentie"
+    " | Ons ordernummer | Bestelnr | Numéro de commande | N° de commande | Commande nr | Commande"
+    " | Bon de commande | Bon de commande nr | Notre commande | Référence commande | Réf commande"
+    " | Número de pedido | Nº de pedido | Pedido | Pedido nr | Nr pedido | Numero de Orden | Orden de compra"
+    " | Orden de compra nr | Nº orden | Referencia pedido | Su pedido | Nuestro pedido"
+    " | 订单号 | 订单编号 | 采购订单号 | 采购单号 | 订单号码 | 采购订单编号 | PO号 | 单号",
+    "order_date": "date | order date | PO date | date ordered | date of order | issue date | dated"
+    " | Datum | Bestelldatum | Belegdatum | Auftragsdatum | Datum der Bestellung | Orderdatum | Besteldatum"
+    " | Datum bestelling | Date de commande | Date | Date commande | Date d'émission | Fecha | Fecha de pedido"
+    " | Fecha pedido | Fecha de Compra | Fecha de emisión | Fecha del pedido | 订单日期 | 日期 | 下单日期 | 采购日期",
+    "requested_delivery_date": "delivery date | requested delivery date | requested delivery | required by"
+    " | need by | needed by | deliver by | delivery by | required date | date required | requested date"
+    " | ship date | delivery | desired delivery date | Liefertermin | Lieferdatum | Wunschtermin"
+    " | Wunschliefertermin | Gewünschter Liefertermin | gewünschtes Lieferdatum | Anliefertermin | Liefertag"
+    " | Lieferung bis | Leverdatum | Gewenste leverdatum | Afleverdatum | Leveringsdatum | Levering"
+    " | Gewenste levering | Leverdatum gewenst | Date de livraison | Livraison souhaitée | Livraison"
+    " | Date de livraison souhaitée | Livraison le | A livrer le | Fecha de entrega | Entrega"
+    " | Fecha entrega | Fecha de entrega deseada | Entrega prevista | Plazo de entrega"
+    " | 交货日期 | 交付日期 | 要求交货日期 | 到货日期 | 送货日期 | 交期 | 要求到货日期",
+    "customer_number": "customer nr | customer number | customer id | account nr | account | customer account"
+    " | Kundennummer | Kunden-Nr | Kunden Nr | Kundennr | Ihre Kundennummer | Debitor | Debitorennummer"
+    " | Klantnummer | Klant nr | Debiteurnummer | Klantnr | N° client | Numéro client | Code client"
+    " | Client nr | Nº cliente | Número de cliente | Cliente nr | Código cliente | Cliente"
+    " | 客户编号 | 客户号 | 客户代码",
+    "vat_id": "VAT | VAT nr | VAT ID | VAT reg | USt-IdNr | USt-ID | UID | UID-Nr | Steuernummer | BTW"
+    " | BTW nr | BTW-nummer | TVA | N° TVA | TVA intracom | NIF | CIF | DNI / CIF | CIF NIF | 税号 | 纳税人识别号",
+    "currency": "currency | Währung | Valuta | Devise | Monnaie | Moneda | Divisa | 币种 | 货币",
+    "email": "email | e-mail | mail | courriel | correo | 邮箱 | 电子邮件",
+})
+
+# Block headings introducing an address.
+ADDRESS_LABELS = _vocab({
+    "ship_to": "ship to | ship-to | deliver to | delivery address | shipping address | delivery to"
+    " | Lieferadresse | Lieferanschrift | Anlieferadresse | Warenempfänger | Lieferung an"
+    " | Afleveradres | Leveradres | Bezorgadres | Adresse de livraison | Livrer à | Lieu de livraison"
+    " | Dirección de envío | Dirección de entrega | Entregar en | Lugar de entrega | 收货地址 | 送货地址 | 交货地址",
+    "bill_to": "bill to | bill-to | invoice to | invoice address | billing address"
+    " | Rechnungsadresse | Rechnungsanschrift | Rechnung an | Factuuradres | Factuur aan"
+    " | Adresse de facturation | Facturer à | Dirección de facturación | Facturar a | 开票地址 | 发票地址",
+})
+
+# Column headers of the line table: header text -> role.
+COLUMN_LABELS = _vocab({
+    "line_no": "pos | pos nr | position | line | line nr | ln | lfd nr | lfd | zeile | zeilennr | regel | regelnr | pos nr"
+    " | ligne | lig | línea | linea | lin | nr | posicion | 序号 | 行号 | 项次 | 行",
+    "sku": "your item | your item nr | your part | your part nr | your article nr | supplier item"
+    " | supplier part | supplier part nr | vendor part | vendor part nr | vendor item | supplier sku"
+    " | supplier article | supplier code | Ihre Art nr | Ihre Artikelnummer | Ihre Artikel nr"
+    " | Lieferanten Art nr | Lieferantenartikel | Lieferanten Artikelnummer | Art nr Lieferant"
+    " | Ihre Materialnummer | Lief Art nr | Lieferanten Art nr | Lief Artikelnr | Lieferantenartikelnummer"
+    " | Uw artikelnr | Art nr lev | Lev art nr | Réf fourn | Ref prov | Ref proveedor | 供应商货号 | 供应商料号 | Uw artikelnummer | Uw art nr | Artikelnr leverancier"
+    " | Leveranciersartikel | Art nr leverancier | Votre référence | Votre réf | Réf fournisseur"
+    " | Référence fournisseur | Code fournisseur | Votre code | Su referencia | Su ref | Ref proveedor"
+    " | Referencia proveedor | Código proveedor | Su código | 供应商料号 | 供应商编号 | 供应商货号 | 贵司料号 | 贵司编号",
+    "customer_sku": "our item | our item nr | our part | our part nr | our article nr | our ref | buyer part"
+    " | buyer part nr | customer part | customer part nr | customer item | customer sku | customer article"
+    " | material | material nr | Unsere Art nr | Unsere Artikelnummer | Unser Artikel | Materialnummer"
+    " | Material | Kunden Art nr | Kundenartikelnummer | Kunden Artikelnummer | Onze art nr | Ons artikelnr"
+    " | Onze artikelnummer | Eigen artikelnr | Artikelnr klant | Klant artikelnr | Notre référence"
+    " | Notre réf | Réf client | Référence client | Notre code | Code article client | Nuestra referencia"
+    " | Nuestra ref | Ref cliente | Referencia cliente | Nuestro código | Código cliente"
+    " | 我方料号 | 客户料号 | 物料编码 | 物料号 | 我司料号 | 我方编号",
+    "item_code": "item | item nr | item code | article | article nr | art nr | artikel nr | artikelnummer"
+    " | artikel | sku | part | part nr | product code | product nr | product id | code | ref | reference"
+    " | Artikelnr | Artikelcode | Produktnummer | Référence | Réf | Réf article | Code article | Referencia"
+    " | Ref | Código | Codigo artículo | Cód | 料号 | 货号 | 编号 | 产品编号 | 物料 | 产品代码",
+    "gtin": "EAN | GTIN | EAN code | EAN-Code | UPC | barcode | EAN13 | 条码 | 条形码",
+    "description": "description | item description | product | product description | product name | name"
+    " | designation | details | Bezeichnung | Beschreibung | Artikelbezeichnung | Artikelbeschreibung"
+    " | Produkt | Text | Leistung | Omschrijving | Artikelomschrijving | Product | Benaming | Désignation"
+    " | Description | Libellé | Produit | Article description | Descripción | Artículo | Articulo | Producto"
+    " | Concepto | Denominación | 品名 | 描述 | 名称 | 产品名称 | 商品名称 | 物料描述 | 规格 | 品名规格",
+    "qty": "qty | quantity | qty ordered | ordered | quant | Menge | Anzahl | Bestellmenge | Stückzahl | Mng"
+    " | Aantal | Hoeveelheid | Quantité | Qté | Qte | Quantite | Cantidad | Cant | Unidades | 数量 | 订购数量",
+    "uom": "unit | uom | UM | u m | unit of measure | units | Einheit | ME | Mengeneinheit | Eenheid | Eh"
+    " | Unité | Unite | UdM | Unidad | Ud | 单位",
+    "unit_price": "preis einheit | preis je einheit | price unit | price per unit | prix unite | prix par unite"
+    " | precio unidad | precio por unidad | prijs eenheid | prijs per eenheid | 单位价格 | unit price | price | price each | price unit | unit cost | rate | net price | price per unit"
+    " | Preis | Einzelpreis | E Preis | Stückpreis | Preis je Einheit | Preis pro Einheit | Nettopreis"
+    " | Prijs | Stukprijs | Eenheidsprijs | Prijs per stuk | Prix | Prix unitaire | PU | P U | Prix unit"
+    " | Prix HT | Precio | Precio unitario | Unitario | Precio ud | P unit | 单价 | 价格 | 含税单价 | 未税单价",
+    "line_total": "total | amount | line total | total price | ext price | extended price | extension | value"
+    " | net amount | Gesamt | Gesamtpreis | Betrag | Summe | Gesamtbetrag | Wert | Positionswert | Bedrag"
+    " | Totaal | Totaalprijs | Regeltotaal | Montant | Montant HT | Total HT | Total ligne | Importe"
+    " | Precio Total | Total línea | Importe total | 金额 | 总价 | 小计 | 合计金额 | 总金额",
+    "delivery_date": "delivery date | deliv date | date required | due date | need by | required by"
+    " | Liefertermin | Lieferdatum | Termin | Leverdatum | Date de livraison | Date livraison | Livraison"
+    " | Fecha de entrega | Fecha entrega | Entrega | 交货日期 | 交期 | 到货日期",
+    "discount": "discount | disc | Rabatt | Korting | Remise | Descuento | Dto | 折扣",
+    "tax": "tax | taxes | VAT | VAT % | MwSt | USt | BTW | TVA | IVA | % IVA | Cuota de IVA | 税率 | 税额",
+})
+
+TOTAL_LABELS = _vocab({
+    "net": "subtotal | sub total | net total | total net | total without taxes | total excl vat | net amount"
+    " | Zwischensumme | Nettobetrag | Nettosumme | Summe netto | Gesamt netto | Warenwert | Netto"
+    " | Subtotaal | Totaal excl BTW | Netto bedrag | Sous total | Total HT | Montant HT | Base Imponible"
+    " | Subtotal | Total neto | Importe neto | 小计 | 不含税合计 | 未税合计",
+    "gross": "total | grand total | order total | total amount | total due | Gesamt | Gesamtsumme | Summe"
+    " | Gesamtbetrag | Endbetrag | Bestellsumme | Bestellwert | Totaal | Totaalbedrag | Total TTC"
+    " | Montant total | Total commande | Total general | Importe total | Total pedido | 合计 | 总计 | 总金额 | 总额 | 订单总额",
+})
+
+CARRIED_LABELS = _vocab({
+    "carried": "carried forward | brought forward | carry forward | c f | b f | transfer | balance forward"
+    " | continued | page total | Übertrag | Uebertrag | Seitenübertrag | Seitensumme | Zwischensumme Seite"
+    " | Transport | van vorige pagina | naar volgende pagina | Subtotaal pagina | Report | À reporter"
+    " | A reporter | Reporté | Total page | Suma anterior | Suma y sigue | Saldo anterior | Transporte"
+    " | Suma y sigue | 承上页 | 转下页 | 续上页 | 上页合计 | 本页小计 | 接上页",
+})
+
+LINE_COUNT_LABELS = _vocab({
+    "count": "number of lines | line count | total lines | lines | number of items | total items | items"
+    " | number of positions | positions | Anzahl Positionen | Positionen | Anzahl Pos | Positionsanzahl"
+    " | Aantal regels | Aantal posities | Aantal orderregels | Regels | Nombre de lignes | Nombre d'articles"
+    " | Lignes | Número de líneas | Numero de lineas | Líneas | Lineas | Posiciones | 行数 | 项数 | 明细行数",
+})
+
+CHANGE_WORDS = [norm(w) for w in (
+    "change order | order change | amended order | amendment | revised order | revision | updated order"
+    " | Änderung | Auftragsänderung | Bestelländerung | geänderte Bestellung | Korrektur der Bestellung"
+    " | Wijziging | Gewijzigde bestelling | Orderwijziging | Modification de commande | Commande modifiée"
+    " | Modificación de pedido | Pedido modificado | Cambio de pedido | 订单变更 | 变更 | 修改订单"
+).split("|")]
+CANCEL_WORDS = [norm(w) for w in (
+    "cancel | cancellation | cancelled | canceled | Storno | Stornierung | stornieren | storniert"
+    " | Annullierung | widerrufen | annuleren | annulering | geannuleerd | Annulation | annuler | annulée"
+    " | Anulación | anular | cancelar | cancelación | anulado | 取消 | 撤销"
+).split("|")]
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    if has_cjk(needle):
+        return needle in haystack
+    return re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", haystack) is not None
+
+
+def match_vocab(text: str, vocab: dict[str, list[str]], exact: bool = False) -> tuple[str | None, int]:
+    """The vocabulary key whose longest phrase appears in the text, and that phrase's length."""
+    n = norm(text)
+    if not n:
+        return None, 0
+    best: tuple[str | None, int] = (None, 0)
+    for key, phrases in vocab.items():
+        for phrase in phrases:
+            if len(phrase) <= best[1]:
+                break
+            if (n == phrase) if exact else _contains(n, phrase):
+                best = (key, len(phrase) + (100 if n == phrase else 0))
+                break
+    return best
+
+
+def column_role(header_text: str) -> str | None:
+    """Role of a table column from its (possibly multi-word) header text."""
+    role, _ = match_vocab(header_text, COLUMN_LABELS)
+    return role
+
+
+def starts_with_label(text: str, vocab: dict[str, list[str]]) -> tuple[str | None, int]:
+    """(key, characters consumed) when the text begins with a label of the vocabulary."""
+    n = norm(text)
+    best_key, best_len = None, 0
+    for key, phrases in vocab.items():
+        for phrase in phrases:
+            if len(phrase) > best_len and (n == phrase or n.startswith(phrase + " ") or
+                                           (has_cjk(phrase) and n.startswith(phrase))):
+                best_key, best_len = key, len(phrase)
+    return best_key, best_len

@@ -1,0 +1,67 @@
+"""Prompt-injection detection: text in a document that tries to instruct the system.
+
+Extraction never obeys document text, so this is about flagging (`prompt_injection`) for a
+human, not about defence. Patterns cover de/en/nl/fr/es/zh and common chat-template markers.
+"""
+from __future__ import annotations
+
+import re
+
+_PATTERNS = [
+    # English
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(?:previous|prior|above|earlier|all|any|your)\b[^.\n]{0,30}"
+    r"\b(?:instructions?|prompts?|rules?|guidelines|directions|context)\b",
+    r"\byou are now\b[^.\n]{0,60}",
+    r"\b(?:new|updated|system)\s+(?:instructions?|prompt)\s*:",
+    r"\bsystem prompt\b",
+    r"\b(?:set|change|make|update)\s+(?:all\s+|every\s+|the\s+)?(?:unit\s+)?prices?\s+(?:to|=)\s*[\d.,]+",
+    r"\b(?:approve|accept|book)\s+(?:this|the)\s+order\s+(?:automatically|without (?:review|checks?))",
+    r"\bdo not (?:flag|review|check|validate)\b[^.\n]{0,40}",
+    r"\bact as (?:an?|the)\b[^.\n]{0,40}",
+    r"\bas an ai\b|\blanguage model\b",
+    # German
+    r"\b(?:ignorier(?:e|en|t)?|vergiss|vergessen sie|missachte)\b[^.\n]{0,40}\b(?:vorherigen|bisherigen|obigen|alle|allen)\b"
+    r"[^.\n]{0,30}\b(?:anweisungen|anordnungen|regeln|instruktionen|vorgaben)\b",
+    r"\b(?:setze|setzen sie|ändere|ändern sie)\s+(?:alle\s+)?(?:die\s+)?preise\s+auf\s*[\d.,]+",
+    r"\bdu bist (?:jetzt|ab sofort)\b[^.\n]{0,40}",
+    r"\bneue anweisung(?:en)?\s*:",
+    r"\b(?:bestellung|auftrag)\s+(?:automatisch|ohne prüfung)\s+(?:freigeben|annehmen|genehmigen)",
+    # Dutch
+    r"\b(?:negeer|vergeet|omzeil)\b[^.\n]{0,40}\b(?:vorige|eerdere|bovenstaande|alle)\b[^.\n]{0,30}\b(?:instructies|opdrachten|regels)\b",
+    r"\b(?:zet|stel)\s+(?:alle\s+)?(?:de\s+)?prijzen\s+(?:op|in op)\s*[\d.,]+",
+    r"\bje bent nu\b[^.\n]{0,40}",
+    # French
+    r"\b(?:ignore[rz]?|oublie[rz]?|ne tenez pas compte)\b[^.\n]{0,40}\b(?:instructions?|consignes?|règles)\b"
+    r"(?:[^.\n]{0,20}\b(?:précédentes?|antérieures?|ci-dessus)\b)?",
+    r"\b(?:fixe[rz]?|mettre|mettez|passe[rz]?)\s+(?:tous\s+)?les\s+prix\s+à\s*[\d.,]+",
+    r"\btu es maintenant\b[^.\n]{0,40}|\bvous êtes maintenant\b[^.\n]{0,40}",
+    # Spanish
+    r"\b(?:ignora|ignore|ignorar|olvida|olvide)\b[^.\n]{0,40}\b(?:instrucciones|indicaciones|reglas)\b"
+    r"(?:[^.\n]{0,20}\b(?:anteriores|previas)\b)?",
+    r"\b(?:establece|pon|ponga|fija|cambia)\s+(?:todos\s+)?los\s+precios\s+a\s*[\d.,]+",
+    r"\bahora eres\b[^.\n]{0,40}",
+    # Chinese
+    r"(?:忽略|无视|忘记|忽视)[^。\n]{0,10}(?:之前|以上|先前|上述|所有)[^。\n]{0,6}(?:指令|指示|说明|规则|提示)",
+    r"(?:将|把)?所有(?:的)?价格(?:都)?(?:设为|设置为|改为|改成)\s*[\d.,]+",
+    r"你现在是[^。\n]{0,20}",
+    r"系统提示",
+    # chat-template markers
+    r"<\|?(?:system|im_start|im_end|assistant)\|?>",
+    r"\[/?INST\]",
+    r"^\s*(?:system|assistant)\s*:",
+    r"#{2,}\s*(?:instruction|system)",
+]
+_COMPILED = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _PATTERNS]
+
+
+def detect_injection(text: str | None) -> list[str]:
+    """Phrases in the text that try to instruct an automated reader (empty list when clean)."""
+    if not text:
+        return []
+    found: list[str] = []
+    for pattern in _COMPILED:
+        for match in pattern.finditer(text):
+            phrase = re.sub(r"\s+", " ", match.group()).strip()
+            if phrase and phrase not in found:
+                found.append(phrase[:200])
+    return found

@@ -37,6 +37,7 @@ def demo_settings(folder: Path):
         drop_dir=folder / "drop",
         erp="file",
         erp_url=str(folder / "erp"),
+        smtp_pickup_dir=folder / "mail-out",
     )
 
 
@@ -115,7 +116,8 @@ def run(args) -> int:
         while dispatcher is not None and dispatcher.run_once():
             pass
         print("demo mail processed: " + ", ".join(f"{k}={v}" for k, v in sorted(decisions.items())), flush=True)
-        print(f"ERP exports in {folder / 'erp'}; drop more .eml files into {folder / 'drop'}", flush=True)
+        print(f"ERP exports in {folder / 'erp'}, confirmations sent to {folder / 'mail-out'}; "
+              f"drop more .eml files into {folder / 'drop'}", flush=True)
         if args.no_serve:
             return 0
         import uvicorn

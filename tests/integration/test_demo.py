@@ -15,6 +15,9 @@ def test_demo_imports_master_data_processes_mail_and_exports_booked_orders(tmp_p
     assert exports, "auto-accepted orders must reach the file ERP"
     order = json.loads(exports[0].read_text())
     assert order["lines"], order
+    confirmations = list((tmp_path / "demo" / "mail-out").glob("*.eml"))
+    assert confirmations, "confirmations of auto-accepted orders go to the pickup folder"
+    assert b"In-Reply-To:" in confirmations[0].read_bytes()
 
 
 def test_demo_is_idempotent_when_run_again(tmp_path, capsys):

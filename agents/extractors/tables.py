@@ -428,6 +428,8 @@ def _is_anchor(cells: dict[str, list[Token]], sep: str | None) -> bool:
     qty, _ = _qty_value(cells.get("qty", []), sep)
     has_item = any(cells.get(r) for r in ITEM_ROLES)
     money = [r for r in ("unit_price", "line_total") if any(parse_number(t.text, sep) is not None for t in cells.get(r, []))]
+    if qty is not None and qty >= 10_000_000:
+        return False  # a PO or phone number under the quantity column, not a quantity
     if qty is not None and qty > 0 and (has_item or money):
         return True
     return bool(len(money) == 2 and has_item)
@@ -513,6 +515,9 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
             continue
         if suspended:
             continue
+        if awaiting_header and anchor and sum(
+                1 for r in ("qty", "unit_price", "line_total") if any(looks_numeric(t.text) for t in cells.get(r, []))) < 2:
+            continue  # a page header line before the repeated table header, not an item
         if upper is not None:
             # Two-line records: item line (pos, code, description) then a numbers line (qty, unit, prices).
             numbers_in_row = sum(1 for t in row.tokens if _is_number_token(t.text))
@@ -700,6 +705,10 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
     if toks:
         set_line(line, "delivery_date", parse_date(" ".join(t.text for t in toks), date_order, language), conf * 0.95,
                  prov(toks))
+    if line.unit_price is None and line.qty and line.line_total is not None:
+        derived = (line.line_total / line.qty).normalize()
+        if -derived.as_tuple().exponent <= 4:
+            set_line(line, "unit_price", derived, 0.5)
     if line.qty is None and line.unit_price and line.line_total is not None:
         # quantity unreadable (overprinted by a long description): derive it from the printed amounts
         derived = line.line_total / line.unit_price

@@ -51,6 +51,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.messages = repos.SqlMessageRepository(self.session)
         self.outbox = repos.SqlOutboxRepository(self.session)
         self.events = repos.SqlEventRepository(self.session)
+        self.master = repos.SqlMasterRepository(self.session)  # bulk import only
         return self
 
     def __exit__(self, *exc) -> None:
@@ -63,9 +64,11 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.session.close()
 
     def commit(self) -> None:
+        self.events.flush()
         self.session.commit()
 
     def rollback(self) -> None:
+        self.events.pending.clear()
         self.session.rollback()
 
 

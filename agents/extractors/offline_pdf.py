@@ -81,7 +81,7 @@ def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, se
             order.warnings.append(f"carried-forward lines skipped: {sum(t.carried for t in same)}")
     fields = find_fields(rows, used, date_order, language, hints)
     _table_header_values(fields, tables, date_order, language)
-    if "order_date" not in fields:
+    if "order_date" not in fields and extractor != "offline_text":  # a mail's order date is its Date header
         first = _first_free_date(rows, used, fields, date_order, language)
         if first is not None:
             fields["order_date"] = first

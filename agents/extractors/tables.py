@@ -469,6 +469,7 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
         if not row.tokens:
             blank_run += 1
             if row.unit != "pt" and blank_run >= (2 if row.unit == "cell" else 1) and items:
+                _scan_after(rows, i, result, sep)  # totals and line counts follow after a blank line
                 break
             continue
         blank_run = 0
@@ -502,8 +503,8 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
         total = total_candidate(row, sep)
         cells = assign(row, result.columns)
         anchor = _is_anchor(cells, sep)
-        short_label = total is not None and len([t for t in row.tokens if not looks_numeric(t.text)]) <= 4 and not any(
-            cells.get(r) for r in CODE_ROLES)
+        short_label = total is not None and len([t for t in row.tokens if not looks_numeric(t.text)]) <= 5 and not any(
+            re.search(r"\d", t.text) for r in CODE_ROLES for t in cells.get(r, []))
         if (total or _row_label(row, TOTAL_LABELS) and numbers) and (not anchor or not cells.get("description") or short_label):
             if total:
                 result.totals.append(total)

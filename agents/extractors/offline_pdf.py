@@ -149,7 +149,7 @@ def _first_free_date(rows: list[Row], used: set[int], fields: dict, date_order, 
             continue
         for tok in (row.phrases() if row.unit == "pt" else row.tokens):
             found = find_dates(tok.text, date_order, language)
-            if found and found[0][1].isoformat() not in taken and len(tok.text) <= 40:
+            if found and found[0][1].isoformat() not in taken and len(tok.text) <= 80:
                 return Candidate(found[0][1].isoformat(), 0.0, [tok], row)
     return None
 

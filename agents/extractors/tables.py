@@ -571,7 +571,8 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
         if items and row.unit != "pt":
             _scan_after(rows, i - 1, result, sep)
             break
-    wrapped = any(it.extra_above or it.extra_below for it in items[:-1])
+    wrapped = any(it.extra_above or it.extra_below for it in items[:-1]) or any(
+        _BRACKET_SKU.search(p.text) or p.text[:1].islower() for p in pending[:1])  # "(HY-10255)", "zinc plated"
     if pending and items and (wrapped or len(items) == 1 or pending[0].unit != "pt"):
         last = items[-1]
         for extra in pending:

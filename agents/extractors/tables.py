@@ -281,8 +281,11 @@ def assign(row: Row, columns: list[Column]) -> dict[str, list[Token]]:
                 tail.append(i)
             else:
                 break
-        body = [t for i, t in enumerate(group) if i not in tail]
-        home = region_of(Token("", body[0].x0, body[-1].x1))  # the phrase's own centre decides
+        weight: dict[int, float] = {}
+        for i, (tok, idx) in enumerate(zip(group, idxs)):
+            if i not in tail:
+                weight[idx] = weight.get(idx, 0.0) + (tok.x1 - tok.x0)
+        home = max(weight, key=weight.get)  # most of the phrase's ink decides where it belongs
         for i, (tok, idx) in enumerate(zip(group, idxs)):
             cells.setdefault(idx if i in tail else home, []).append(tok)
     if row.unit != "cell":

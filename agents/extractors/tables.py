@@ -19,7 +19,7 @@ from agents.extractors.labels import (
     CARRIED_LABELS, COLUMN_LABELS, HEADER_LABELS, LINE_COUNT_LABELS, TOTAL_LABELS, match_vocab, norm,
 )
 from agents.extractors.layout import Row, Token, merge_sources
-from agents.extractors.numbers import looks_numeric, parse_number
+from agents.extractors.numbers import looks_numeric, normalise, parse_number
 from agents.extractors.units import canonical_unit
 from agents.extractors.common import provenance
 
@@ -711,9 +711,9 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
         set_line(line, "delivery_date", parse_date(" ".join(t.text for t in toks), date_order, language), conf * 0.95,
                  prov(toks))
     if line.unit_price is None and line.qty and line.line_total is not None:
-        derived = (line.line_total / line.qty).normalize()
-        if -derived.as_tuple().exponent <= 4:
-            set_line(line, "unit_price", derived, 0.5)
+        derived = line.line_total / line.qty
+        if derived == derived.quantize(Decimal("0.0001")):
+            set_line(line, "unit_price", normalise(derived), 0.5)
     if line.qty is None and line.unit_price and line.line_total is not None:
         # quantity unreadable (overprinted by a long description): derive it from the printed amounts
         derived = line.line_total / line.unit_price

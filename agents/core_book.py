@@ -15,7 +15,7 @@ from agents.master import (ContractPrice, CustomerInfo, CustomerItem, MasterView
 
 log = logging.getLogger(__name__)
 
-MASTER_TTL_S = 2.0  # one snapshot serves a burst of messages; learned cross-refs show up quickly
+MASTER_TTL_S = 30.0  # one snapshot serves a burst of messages; our own writes invalidate it at once
 
 
 def _dec(value) -> Decimal | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,12 +44,19 @@ def scan(
     on_stored: OnStored | None = None,
     *,
     max_attachment_bytes: int | None = None,
+    settle_s: float = 0.0,
 ) -> ScanResult:
-    """Ingest every `*.eml` in the folder (file-name order) and move it to processed/ or failed/."""
+    """Ingest every `*.eml` in the folder (file-name order) and move it to processed/ or failed/.
+
+    Files changed less than `settle_s` seconds ago are left for the next scan (still being copied).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     result = ScanResult()
+    settled_before = time.time() - settle_s
     for path in sorted(p for p in folder.iterdir() if _is_candidate(p)):
+        if settle_s and _mtime(path) > settled_before:
+            continue
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -75,12 +83,13 @@ def watch(
     on_stored: OnStored | None = None,
     *,
     interval_s: float = 2.0,
+    settle_s: float = 1.0,
     max_attachment_bytes: int | None = None,
 ) -> None:
-    """Scan the folder every interval until stop_event is set."""
+    """Scan the folder every interval until stop_event is set (files must be settle_s old)."""
     while not stop_event.is_set():
         try:
-            found = scan(store, folder, on_stored, max_attachment_bytes=max_attachment_bytes)
+            found = scan(store, folder, on_stored, max_attachment_bytes=max_attachment_bytes, settle_s=settle_s)
             if found.handled:
                 log.info(
                     "drop folder: %d stored, %d failed, %d already known",
@@ -91,6 +100,13 @@ def watch(
         except Exception:  # noqa: BLE001 - a bad moment (disk, database) must not end the watcher
             log.exception("drop folder scan of %s failed; retrying", folder)
         stop_event.wait(interval_s)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 def _is_candidate(path: Path) -> bool:

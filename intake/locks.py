@@ -86,6 +86,8 @@ class _PostgresAdvisoryLock:
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
+                # Never hand a lock-holding session back to the pool: close it for real.
+                conn.invalidate()
                 conn.close()
             except Exception:  # noqa: BLE001
                 pass

@@ -79,6 +79,7 @@ class Poller:
         self.stats = PollStats()
         self._stop = threading.Event()
         self._source = f"imap:{self.mailbox}"
+        self._targets: dict[str, str] = {}
 
     # -- public ------------------------------------------------------------------------------
 
@@ -86,7 +87,7 @@ class Poller:
         """Ask a running poller to finish the current message and return."""
         self._stop.set()
 
-    def run_once(self, lock_timeout: float | None = 30.0) -> PollStats:
+    def run_once(self, lock_timeout: float | None = 10.0) -> PollStats:
         """Handle what is in the mailbox now and return; raises ImapConfigError, LockHeld, CONNECTION_ERRORS."""
         stats_before = len(self.stats.stored), len(self.stats.failed), len(self.stats.duplicates)
         lock = mailbox_lock(self.store.engine, self.mailbox, self.store.data_dir / "locks")
@@ -166,7 +167,12 @@ class Poller:
 
     def _prepare(self, client: IMAPClient) -> int:
         """Make sure the target folders exist, select the watched folder; return its UIDVALIDITY."""
-        for folder in (self.processed_folder, self.failed_folder):
+        watched = self.settings.imap_folder
+        if not client.folder_exists(watched):
+            raise ImapConfigError(f"IMAP folder {watched!r} does not exist for {self.settings.imap_user}")
+        self._targets = {}
+        for name in (self.processed_folder, self.failed_folder):
+            self._targets[name] = folder = _in_personal_namespace(client, name)
             if not client.folder_exists(folder):
                 try:
                     client.create_folder(folder)
@@ -178,7 +184,7 @@ class Poller:
                     client.subscribe_folder(folder)
                 except IMAPClientError:
                     pass  # subscribing is a courtesy for mail clients, not needed by us
-        selected = client.select_folder(self.settings.imap_folder)
+        selected = client.select_folder(watched)
         uidvalidity = int(selected[b"UIDVALIDITY"])
         position = self.state.position()
         if position is not None and position.uidvalidity != uidvalidity:
@@ -245,7 +251,8 @@ class Poller:
 
     def _file_away(self, client: IMAPClient, uid: int, result: IngestResult, uidvalidity: int) -> None:
         """MOVE to Processed/Failed; without MOVE: COPY once and flag \\Seen. Never delete."""
-        target = self.failed_folder if result.failed else self.processed_folder
+        name = self.failed_folder if result.failed else self.processed_folder
+        target = self._targets.get(name, name)
         if self._can_move(client):
             client.move([uid], target)
             log.info("moved %s (UID %d) to %s", result.key, uid, target)
@@ -259,6 +266,19 @@ class Poller:
     @staticmethod
     def _can_move(client: IMAPClient) -> bool:
         return client.has_capability("MOVE")
+
+
+def _in_personal_namespace(client: IMAPClient, name: str) -> str:
+    """'Processed' on most servers; 'INBOX.Processed' where personal folders live under a prefix."""
+    if not client.has_capability("NAMESPACE"):
+        return name
+    personal = client.namespace().personal or ()
+    prefix = personal[0][0] if personal and personal[0] else ""
+    if isinstance(prefix, bytes):
+        prefix = prefix.decode()
+    if not prefix or name.startswith(prefix):
+        return name
+    return prefix + name
 
 
 def _wakes_up(response: tuple) -> bool:

@@ -9,4 +9,5 @@ def all_metadata() -> list:
     # from oms_core.adapters.orm import metadata as core; metadatas.append(core)
     from oms_core.adapters.orm import metadata as core; metadatas.append(core)
     from intake.store import metadata as intake; metadatas.append(intake)  # noqa: E702
+    from review_ui.users.tables import metadata as review_ui; metadatas.append(review_ui)  # noqa: E702
     return metadatas

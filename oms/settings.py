@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "orders@example.com"
+    smtp_pickup_dir: Path | None = None  # no SMTP server: write outgoing mail here as .eml files
+    smtp_ca_file: Path | None = None  # CA bundle to trust, for self-signed servers
 
     # ERP
     erp: Literal["none", "file", "webhook", "tryton"] | str = "none"
@@ -64,6 +66,10 @@ class Settings(BaseSettings):
     broker_url: str | None = None
     soft_reservation_minutes: int = 24 * 60
     outbox_max_attempts: int = 8
+    outbox_backoff_seconds: float = 30.0  # first retry delay; doubles per attempt (+-20% jitter)
+    outbox_backoff_cap_seconds: float = 3600.0
+    outbox_batch_size: int = 20
+    outbox_poll_seconds: float = 2.0
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> "Settings":

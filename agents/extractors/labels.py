@@ -86,19 +86,20 @@ ADDRESS_LABELS = _vocab({
 
 # Column headers of the line table: header text -> role.
 COLUMN_LABELS = _vocab({
-    "line_no": "pos | pos nr | position | line | line nr | ln | lfd nr | regel | regelnr | pos nr"
+    "line_no": "pos | pos nr | position | line | line nr | ln | lfd nr | lfd | zeile | zeilennr | regel | regelnr | pos nr"
     " | ligne | lig | línea | linea | lin | nr | posicion | 序号 | 行号 | 项次 | 行",
     "sku": "your item | your item nr | your part | your part nr | your article nr | supplier item"
     " | supplier part | supplier part nr | vendor part | vendor part nr | vendor item | supplier sku"
     " | supplier article | supplier code | Ihre Art nr | Ihre Artikelnummer | Ihre Artikel nr"
     " | Lieferanten Art nr | Lieferantenartikel | Lieferanten Artikelnummer | Art nr Lieferant"
-    " | Ihre Materialnummer | Uw artikelnr | Uw artikelnummer | Uw art nr | Artikelnr leverancier"
+    " | Ihre Materialnummer | Lief Art nr | Lieferanten Art nr | Lief Artikelnr | Lieferantenartikelnummer"
+    " | Uw artikelnr | Art nr lev | Lev art nr | Réf fourn | Ref prov | Ref proveedor | 供应商货号 | 供应商料号 | Uw artikelnummer | Uw art nr | Artikelnr leverancier"
     " | Leveranciersartikel | Art nr leverancier | Votre référence | Votre réf | Réf fournisseur"
     " | Référence fournisseur | Code fournisseur | Votre code | Su referencia | Su ref | Ref proveedor"
     " | Referencia proveedor | Código proveedor | Su código | 供应商料号 | 供应商编号 | 供应商货号 | 贵司料号 | 贵司编号",
     "customer_sku": "our item | our item nr | our part | our part nr | our article nr | our ref | buyer part"
     " | buyer part nr | customer part | customer part nr | customer item | customer sku | customer article"
-    " | material | material nr | Unsere Art nr | Unsere Artikelnummer | Unser Artikel | Materialnummer"
+    " | material | material nr | mat nr | unsere mat nr | unsere materialnummer | our mat nr | Unsere Art nr | Unsere Artikelnummer | Unser Artikel | Materialnummer"
     " | Material | Kunden Art nr | Kundenartikelnummer | Kunden Artikelnummer | Onze art nr | Ons artikelnr"
     " | Onze artikelnummer | Eigen artikelnr | Artikelnr klant | Klant artikelnr | Notre référence"
     " | Notre réf | Réf client | Référence client | Notre code | Code article client | Nuestra referencia"
@@ -118,7 +119,8 @@ COLUMN_LABELS = _vocab({
     " | Aantal | Hoeveelheid | Quantité | Qté | Qte | Quantite | Cantidad | Cant | Unidades | 数量 | 订购数量",
     "uom": "unit | uom | UM | u m | unit of measure | units | Einheit | ME | Mengeneinheit | Eenheid | Eh"
     " | Unité | Unite | UdM | Unidad | Ud | 单位",
-    "unit_price": "unit price | price | price each | price unit | unit cost | rate | net price | price per unit"
+    "unit_price": "preis einheit | preis je einheit | price unit | price per unit | prix unite | prix par unite"
+    " | precio unidad | precio por unidad | prijs eenheid | prijs per eenheid | 单位价格 | unit price | price | price each | price unit | unit cost | rate | net price | price per unit"
     " | Preis | Einzelpreis | E Preis | Stückpreis | Preis je Einheit | Preis pro Einheit | Nettopreis"
     " | Prijs | Stukprijs | Eenheidsprijs | Prijs per stuk | Prix | Prix unitaire | PU | P U | Prix unit"
     " | Prix HT | Precio | Precio unitario | Unitario | Precio ud | P unit | 单价 | 价格 | 含税单价 | 未税单价",

@@ -59,6 +59,17 @@ class Row:
             return heights[len(heights) // 2] * 0.9
         return 1.5 if self.unit == "char" else 0.5
 
+    def groups(self) -> list[list[Token]]:
+        """Tokens grouped into phrases (word-space gaps), as lists of the original tokens."""
+        out: list[list[Token]] = []
+        gap = self.gap_threshold()
+        for tok in self.tokens:
+            if out and self.unit == "pt" and tok.x0 - out[-1][-1].x1 < gap:
+                out[-1].append(tok)
+            else:
+                out.append([tok])
+        return out
+
     def phrases(self) -> list[Token]:
         """Tokens merged into phrases where the gaps are word spaces."""
         out: list[Token] = []
@@ -93,28 +104,52 @@ def rows_from_page(page: Page, part: str, start_index: int = 0) -> list[Row]:
     """Group a PDF page's words into visual lines (by vertical overlap), left to right."""
     words = [w for w in page.words if w.text.strip() and w.source.bbox is not None]
     words.sort(key=lambda w: (w.source.bbox.top, w.source.bbox.x0))
-    lines: list[list] = []
+    lines: list[list] = []  # [anchor_top, anchor_mid, top, bottom, words]
     for word in words:
         box = word.source.bbox
+        height = max(box.bottom - box.top, 1.0)
         mid = (box.top + box.bottom) / 2
-        placed = False
-        for line in reversed(lines[-4:]):
-            top, bottom = line[0], line[1]
-            if top - 0.5 <= mid <= bottom + 0.5 and abs(box.top - top) < (bottom - top) * 0.6 + 1:
-                line[2].append(word)
-                line[0], line[1] = min(top, box.top), max(bottom, box.bottom)
-                placed = True
+        tol = max(1.5, 0.3 * height)
+        target = None
+        for line in reversed(lines[-6:]):
+            if abs(box.top - line[0]) <= tol or abs(mid - line[1]) <= tol:
+                target = line
                 break
-        if not placed:
-            lines.append([box.top, box.bottom, [word]])
+        if target is None:
+            lines.append([box.top, mid, box.top, box.bottom, [word]])
+        else:
+            target[4].append(word)
+            target[2], target[3] = min(target[2], box.top), max(target[3], box.bottom)
+    lines = [[top, bottom, ws] for _, _, top, bottom, ws in lines]
     rows: list[Row] = []
     for top, bottom, line_words in sorted(lines, key=lambda item: item[0]):
         line_words.sort(key=lambda w: w.source.bbox.x0)
-        tokens = [Token(w.text, w.source.bbox.x0, w.source.bbox.x1, w.source.bbox.top, w.source.bbox.bottom, w.source)
-                  for w in line_words]
+        tokens = _join_digit_groups(
+            [Token(w.text, w.source.bbox.x0, w.source.bbox.x1, w.source.bbox.top, w.source.bbox.bottom, w.source)
+             for w in line_words])
         rows.append(Row(tokens, page=page.number, index=start_index + len(rows), top=top, bottom=bottom,
                         unit="pt", part=part))
     return rows
+
+
+_GROUP_HEAD = re.compile(r"^[-+]?\d{1,3}$")
+_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d+)?(?:\s?[€$£%])?$")
+
+
+def _join_digit_groups(tokens: list[Token]) -> list[Token]:
+    """'1 000' / '1 388,00' printed with a space as thousands separator: one number, not two."""
+    out: list[Token] = []
+    for tok in tokens:
+        if out and _GROUP_HEAD.match(out[-1].text.replace("\u202f", "")) is None and re.fullmatch(r"\d{1,3}(?: \d{3})+", out[-1].text):
+            pass
+        prev = out[-1] if out else None
+        if (prev is not None and _GROUP_TAIL.match(tok.text) and re.fullmatch(r"[-+]?\d{1,3}(?: \d{3})*", prev.text)
+                and 0 <= tok.x0 - prev.x1 < max(tok.height, 1.0) * 0.45):
+            out[-1] = Token(f"{prev.text} {tok.text}", prev.x0, tok.x1, min(prev.top, tok.top), max(prev.bottom, tok.bottom),
+                            _merge_source(prev.source, tok.source))
+        else:
+            out.append(tok)
+    return out
 
 
 _SEPARATED = re.compile(r"\t|\||;")

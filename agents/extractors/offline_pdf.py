@@ -33,9 +33,26 @@ def reindex(rows: list[Row]) -> list[Row]:
 def document_conventions(rows: list[Row], language: str | None = None) -> tuple[str, str | None, str | None]:
     """(decimal separator, date order, language) inferred from the document's own tokens."""
     texts = [row.text for row in rows]
-    language = language or guess_language("\n".join(texts))
+    joined = "\n".join(texts)
+    language = language or guess_language(joined)
     sep = detect_decimal_separator(t.text for row in rows for t in row.tokens) or default_separator(language)
-    return sep, detect_date_order(texts), language
+    order = detect_date_order(texts)
+    if order is None and (language or "").startswith("en"):
+        order = english_date_order(joined)
+    return sep, order, language
+
+
+def english_date_order(text: str) -> str | None:
+    """Day-first for British/European English (GBP, .uk, VAT Reg, EU postcodes), month-first for US."""
+    import re
+
+    uk = len(re.findall(r"GBP|£|\.co\.uk|\bVAT\b|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b", text))
+    us = len(re.findall(r"USD|\$|\b(?:AL|AK|AZ|CA|CO|CT|FL|GA|IL|MA|MI|MN|NJ|NY|OH|PA|TX|VA|WA)\s+\d{5}\b", text))
+    if uk > us:
+        return "dmy"
+    if us > uk:
+        return "mdy"
+    return None
 
 
 def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, sender_domain: str | None = None,
@@ -63,10 +80,16 @@ def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, se
         if any(t.carried for t in same):
             order.warnings.append(f"carried-forward lines skipped: {sum(t.carried for t in same)}")
     fields = find_fields(rows, used, date_order, language, hints)
+    _table_header_values(fields, tables, date_order, language)
+    if "order_date" not in fields:
+        first = _first_free_date(rows, used, fields, date_order, language)
+        if first is not None:
+            fields["order_date"] = first
     for name in ("po_number", "order_date", "requested_delivery_date", "currency"):
         cand = fields.get(name)
         if cand:
-            set_field(order, name, cand.value, FIELD_CONFIDENCE[name], provenance(source_of(cand.tokens)))
+            conf = FIELD_CONFIDENCE[name] if cand.score > 0 else 0.6  # score 0: unlabelled guess
+            set_field(order, name, cand.value, conf, provenance(source_of(cand.tokens)))
     buyer = Party()
     for name in ("customer_number", "vat_id", "email"):
         cand = fields.get(name)
@@ -93,6 +116,38 @@ def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, se
     order.layout_key = fingerprint(extractor, sender_domain or "", ",".join(header_bits), ",".join(label_bits))
     order.warnings.append(f"conventions: decimal '{sep}', dates {date_order or 'default'}, language {language or '?'}")
     return finish(order)
+
+
+def _table_header_values(fields: dict, tables: list, date_order, language) -> None:
+    """Order fields that a CSV-style table repeats in a column on every line."""
+    from agents.extractors.fields import Candidate, _valid
+
+    for table in tables[:1]:
+        for name, tokens in table.header_values.items():
+            text = " ".join(t.text for t in tokens)
+            value = _valid(name, text, date_order, language)
+            if value and name not in fields:
+                fields[name] = Candidate(value, 1.0, tokens, None)
+        dates = {ln.delivery_date for ln in table.lines}
+        if "requested_delivery_date" not in fields and len(dates) == 1 and None not in dates:
+            line = table.lines[0]
+            fields["requested_delivery_date"] = Candidate(line.delivery_date, 0.9, [], None)
+
+
+def _first_free_date(rows: list[Row], used: set[int], fields: dict, date_order, language):
+    """An unlabelled date near the top of the first page (under the PO number, in a letterhead)."""
+    from agents.extractors.dates import find_dates
+    from agents.extractors.fields import Candidate
+
+    taken = {c.value for c in fields.values()}
+    for row in rows[:40]:
+        if row.index in used or row.page != rows[0].page:
+            continue
+        for tok in (row.phrases() if row.unit == "pt" else row.tokens):
+            found = find_dates(tok.text, date_order, language)
+            if found and found[0][1].isoformat() not in taken and len(tok.text) <= 40:
+                return Candidate(found[0][1].isoformat(), 0.0, [tok], row)
+    return None
 
 
 def _set_total(order: ExtractedOrder, totals: list) -> None:

@@ -16,7 +16,7 @@ from agents.schema import ExtractedLine
 from agents.extractors.common import set_line
 from agents.extractors.dates import parse_date
 from agents.extractors.labels import (
-    CARRIED_LABELS, COLUMN_LABELS, LINE_COUNT_LABELS, TOTAL_LABELS, match_vocab, norm,
+    CARRIED_LABELS, COLUMN_LABELS, HEADER_LABELS, LINE_COUNT_LABELS, TOTAL_LABELS, match_vocab, norm,
 )
 from agents.extractors.layout import Row, Token, merge_sources
 from agents.extractors.numbers import looks_numeric, parse_number
@@ -28,7 +28,9 @@ CODE_ROLES = {"sku", "customer_sku", "item_code", "gtin"}
 ITEM_ROLES = {"description", "sku", "customer_sku", "item_code", "gtin"}
 # Whose number a generic "Art.-Nr." / "Item #" column holds when the table does not say.
 GENERIC_CODE_ROLE = "customer_sku"
-_BRACKET_SKU = re.compile(r"^\s*\[([^\]]{2,40})\]\s*|\s*\[([^\]]{2,40})\]\s*$")
+_BRACKET_SKU = re.compile(
+    r"\[\s*(?:(?:Art|Art\.-Nr|Artikel|SKU|Ref|Réf|Nr|No|Item|货号)\.?\s*:?\s*)?([A-Za-z0-9][\w\-./]{1,38})\s*\]"
+    r"|\(\s*(?:(?:Art|Art\.-Nr|Artikel|SKU|Ref|Réf|Nr|No|Item|Code|货号)\.?\s*:?\s*)?([A-Z0-9][A-Z0-9\-./]*\d[A-Z0-9\-./]*|[A-Z]{2,}[-_][A-Z0-9\-_]+)\s*\)")
 
 
 @dataclass
@@ -52,6 +54,7 @@ class TableResult:
     used_rows: set[int] = field(default_factory=set)
     totals: list[tuple[str, bool, Decimal, Row]] = field(default_factory=list)
     printed_line_count: int | None = None
+    header_values: dict[str, list[Token]] = field(default_factory=dict)  # order fields printed in table columns
     carried: int = 0
     warnings: list[str] = field(default_factory=list)
     confidence: float = 0.0
@@ -63,8 +66,16 @@ class TableResult:
 
 # ---------------------------------------------------------------- header recognition
 
+_HEADER_FIELD_COLUMNS = {"po_number", "order_date", "currency", "customer_number"}
+
+
 def _exact_role(text: str) -> tuple[str | None, int]:
     role, score = match_vocab(text, COLUMN_LABELS, exact=True)
+    if role is None:
+        # A column that repeats an order-level value on every row (CSV exports): "Bestell-Nr.", "Währung".
+        field, fscore = match_vocab(text, HEADER_LABELS, exact=True)
+        if field in _HEADER_FIELD_COLUMNS:
+            return f"hdr:{field}", fscore
     return role, score
 
 
@@ -74,7 +85,9 @@ def header_columns(row: Row) -> list[Column]:
     columns: list[Column] = []
     if row.unit != "pt":
         for tok in tokens:
-            role, score = match_vocab(tok.text, COLUMN_LABELS)
+            role, score = _exact_role(tok.text)
+            if role is None:
+                role, score = match_vocab(tok.text, COLUMN_LABELS)
             if role and score < 100 and len(norm(tok.text)) > 3 * max(score, 1):
                 role, score = None, 0  # a long sentence that merely mentions "price"
             columns.append(Column(role, tok.x0, tok.x1, tok.text, score))
@@ -98,9 +111,9 @@ def header_columns(row: Row) -> list[Column]:
             k, role, score = best
         group = tokens[i:i + k]
         text = " ".join(t.text for t in group)
-        if role is None and columns and columns[-1].role is None and group[0].x0 - columns[-1].x1 < gap:
-            last = columns[-1]
-            columns[-1] = Column(None, last.x0, group[-1].x1, f"{last.text} {text}")
+        if role is None and columns and group[0].x0 - columns[-1].x1 < (gap if columns[-1].role is None else gap / 1.6):
+            last = columns[-1]  # "Prijs per": an unknown word glued to its column header
+            columns[-1] = Column(last.role, last.x0, group[-1].x1, f"{last.text} {text}", last.score)
         else:
             columns.append(Column(role, group[0].x0, group[-1].x1, text, score))
         i += k
@@ -108,7 +121,7 @@ def header_columns(row: Row) -> list[Column]:
 
 
 def _roles(columns: list[Column]) -> set[str]:
-    return {c.role for c in columns if c.role and c.role not in {"discount", "tax"}}
+    return {c.role for c in columns if c.role and c.role not in {"discount", "tax"} and not c.role.startswith("hdr:")}
 
 
 def is_header(row: Row, columns: list[Column] | None = None) -> bool:
@@ -145,11 +158,13 @@ def _merge_stacked(rows: list[Row], at: int, columns: list[Column]) -> tuple[lis
             continue
         if any(re.search(r"\d", t.text) for t in other.tokens):
             continue
-        if any(t.x0 < main.tokens[0].x0 - 40 for t in other.tokens):
+        other_phrases = other.phrases()
+        if not all(match_vocab(p.text, COLUMN_LABELS)[0] or any(min(c.x1, p.x1) - max(c.x0, p.x0) > 0 for c in columns)
+                   for p in other_phrases):
             continue
         if (offset == 2 and at + 1 not in used) or (offset == -2 and at - 1 not in used):
             continue
-        for phrase in other.phrases():
+        for phrase in other_phrases:
             target = None
             for col in columns:
                 overlap = min(col.x1, phrase.x1) - max(col.x0, phrase.x0)
@@ -242,14 +257,34 @@ def assign(row: Row, columns: list[Column]) -> dict[str, list[Token]]:
     """Tokens of a data row per role; the unknown columns' tokens under the key ''."""
     regions = _regions(columns)
     cells: dict[int, list[Token]] = {}
-    for tok in row.tokens:
+
+    def region_of(tok: Token) -> int:
         if row.unit == "cell":
             idx = next((i for i, (_, _, c) in enumerate(regions) if c.x0 <= tok.center < c.x1), None)
             if idx is None:
                 idx = min(range(len(regions)), key=lambda i: abs(regions[i][2].center - tok.center))
-        else:
-            idx = next(i for i, (lo, hi, _) in enumerate(regions) if lo <= tok.center < hi)
-        cells.setdefault(idx, []).append(tok)
+            return idx
+        return next(i for i, (lo, hi, _) in enumerate(regions) if lo <= tok.center < hi)
+
+    for group in row.groups():
+        idxs = [region_of(t) for t in group]
+        first_role = regions[idxs[0]][2].role
+        if len(set(idxs)) == 1 or first_role in NUMERIC_ROLES:
+            for tok, idx in zip(group, idxs):
+                cells.setdefault(idx, []).append(tok)
+            continue
+        # A left-aligned phrase belongs to the column it starts in; only trailing numbers that sit
+        # under a numeric column are split off ("Type III 15" -> description + qty).
+        tail = []
+        for i in range(len(group) - 1, 0, -1):  # only trailing numbers under numeric columns split off
+            if regions[idxs[i]][2].role in NUMERIC_ROLES and looks_numeric(group[i].text):
+                tail.append(i)
+            else:
+                break
+        body = [t for i, t in enumerate(group) if i not in tail]
+        home = region_of(Token("", body[0].x0, body[-1].x1))  # the phrase's own centre decides
+        for i, (tok, idx) in enumerate(zip(group, idxs)):
+            cells.setdefault(idx if i in tail else home, []).append(tok)
     if row.unit != "cell":
         _fix_types(cells, regions)
     out: dict[str, list[Token]] = {}
@@ -285,9 +320,41 @@ def _fix_types(cells: dict[int, list[Token]], regions: list) -> None:
             cells[idx] = keep
             cells.setdefault(desc_idx, []).extend(move)
             cells[desc_idx].sort(key=lambda t: t.x0)
+    _spread_numbers(cells, regions)
+
+
+def _spread_numbers(cells: dict[int, list[Token]], regions: list) -> None:
+    """When two numbers crowd one numeric column while a neighbour is empty (header words not aligned
+    with right-aligned figures), give the numbers to the numeric columns in reading order."""
+    from itertools import combinations
+
+    numeric = [i for i, r in enumerate(regions) if r[2].role in NUMERIC_ROLES - {"line_no"}]
+    tokens = sorted((t for i in numeric for t in cells.get(i, []) if looks_numeric(t.text)), key=lambda t: t.x0)
+    if not tokens or all(sum(1 for t in cells.get(i, []) if looks_numeric(t.text)) <= 1 for i in numeric):
+        return
+    if len(tokens) > len(numeric):
+        return
+    best, best_cost = None, None
+    for combo in combinations(numeric, len(tokens)):
+        cost = sum(abs(tok.center - regions[i][2].center) for tok, i in zip(tokens, combo))
+        if best_cost is None or cost < best_cost:
+            best, best_cost = combo, cost
+    for i in numeric:
+        cells[i] = [t for t in cells.get(i, []) if not looks_numeric(t.text)]
+    for tok, i in zip(tokens, best):
+        cells.setdefault(i, []).append(tok)
 
 
 _TAX_WORDS = {"tax", "taxes", "vat", "mwst", "ust", "btw", "tva", "iva", "增值税", "税额", "税"}
+
+
+_PAGE_FOOTER = re.compile(
+    r"(?i)^\s*(?:page|seite|pagina|página|pag\.?|blatt|p\.)\s*\d+\s*(?:/|of|von|van|sur|de|di)\s*\d+\s*$"
+    r"|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$|^\s*\d+\s*/\s*\d+\s*$")
+
+
+def _is_page_footer(row: Row) -> bool:
+    return bool(_PAGE_FOOTER.match(" ".join(t.text for t in row.tokens)))
 
 
 def _row_label(row: Row, vocab) -> str | None:
@@ -301,7 +368,7 @@ def _row_label(row: Row, vocab) -> str | None:
 def total_candidate(row: Row, sep: str | None) -> tuple[str, bool, Decimal, Row] | None:
     """(net|gross, label is exact, amount, row) for a totals line; tax lines are not totals."""
     words = [t.text for t in row.tokens if not looks_numeric(t.text) and t.text.strip() not in "€$£%"]
-    text = " ".join(words)
+    text = _NUMBER_IN_TEXT.sub(" ", " ".join(words))
     n = norm(text)
     if not n or len(n) > 50 or set(n.split()) & _TAX_WORDS and "excl" not in n and "without" not in n and "sin" not in n:
         return None
@@ -312,12 +379,20 @@ def total_candidate(row: Row, sep: str | None) -> tuple[str, bool, Decimal, Row]
     return key, score >= 100, numbers[-1], row
 
 
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])[-+]?\d[\d.,' ]*\d(?![\w])|(?<![\w.,])\d(?![\w.,])")
+
+
 def _numbers(row: Row, sep: str | None) -> list[Decimal]:
     values = []
     for tok in row.tokens:
         value = parse_number(tok.text, sep)
         if value is not None:
             values.append(value)
+            continue
+        for m in _NUMBER_IN_TEXT.finditer(tok.text):
+            value = parse_number(m.group().strip(), sep)
+            if value is not None:
+                values.append(value)
     return values
 
 
@@ -332,6 +407,10 @@ class _Item:
 def _qty_value(tokens: list[Token], sep: str | None) -> tuple[Decimal | None, str | None]:
     qty, unit = None, None
     for tok in tokens:
+        whole = parse_number(tok.text, sep)
+        if whole is not None and qty is None:
+            qty = whole
+            continue
         for piece in re.split(r"\s+", tok.text):
             m = re.fullmatch(r"([\d.,]+)([A-Za-zÄÖÜäöüéè()]+\.?)", piece)
             if m and qty is None and canonical_unit(m.group(2)):
@@ -357,15 +436,22 @@ def _is_anchor(cells: dict[str, list[Token]], sep: str | None) -> bool:
 def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | None = None,
                language: str | None = None, hints: dict | None = None) -> TableResult:
     """Read the table whose header is rows[start] (continuing over pages with repeated headers)."""
-    columns, header_used = _merge_stacked(rows, start, header_columns(rows[start]))
+    upper = _record_upper(rows, start)
+    if upper is not None:
+        columns, header_used = header_columns(rows[start]), [start - 1, start]
+        upper = resolve_roles(upper, hints)
+    else:
+        columns, header_used = _merge_stacked(rows, start, header_columns(rows[start]))
     columns = resolve_roles(columns, hints)
     result = TableResult(columns=columns, header_rows=list(header_used))
+    record_prev: Row | None = None
     result.used_rows.update(header_used)
     items: list[_Item] = []
     pending: list[Row] = []  # text-only rows not yet attached
     last_row = rows[max(header_used)]
     page = last_row.page
     awaiting_header = False
+    suspended = False  # after a large gap on a page: only totals/carried/headers count until the page ends
     blank_run = 0
     i = max(header_used) + 1
     while i < len(rows):
@@ -373,7 +459,9 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
         i += 1
         if row.page != page:
             page = row.page
-            awaiting_header = True
+            awaiting_header, suspended = True, False
+            if pending and items:
+                items[-1].extra_below.extend(p for p in pending if p.top - items[-1].row.bottom <= p.height * 2.5)
             last_row = row
             pending = []
         if not row.tokens:
@@ -395,8 +483,9 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
             last_row = rows[max(used)]
             continue
         if row.unit == "pt" and not awaiting_header and row.top - last_row.bottom > max(row.height, 8) * 4 and items:
-            _scan_after(rows, i - 1, result, sep)
-            break
+            suspended = True
+        if _is_page_footer(row):
+            continue
         if _row_label(row, CARRIED_LABELS):
             result.carried += 1
             result.used_rows.add(row.index)
@@ -411,7 +500,9 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
         total = total_candidate(row, sep)
         cells = assign(row, result.columns)
         anchor = _is_anchor(cells, sep)
-        if (total or _row_label(row, TOTAL_LABELS) and numbers) and (not anchor or not cells.get("description")):
+        short_label = total is not None and len([t for t in row.tokens if not looks_numeric(t.text)]) <= 4 and not any(
+            cells.get(r) for r in CODE_ROLES)
+        if (total or _row_label(row, TOTAL_LABELS) and numbers) and (not anchor or not cells.get("description") or short_label):
             if total:
                 result.totals.append(total)
             result.used_rows.add(row.index)
@@ -419,6 +510,30 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
                 # totals end the table, but keep scanning for a printed line count just below
                 _scan_after(rows, i, result, sep)
                 break
+            continue
+        if suspended:
+            continue
+        if upper is not None:
+            # Two-line records: item line (pos, code, description) then a numbers line (qty, unit, prices).
+            numbers_in_row = sum(1 for t in row.tokens if _is_number_token(t.text))
+            others = [t for t in row.tokens if not _is_number_token(t.text) and not canonical_unit(t.text)]
+            numeric_only = numbers_in_row >= 1 and (not others or (numbers_in_row >= 2 and len(others) == 1
+                                                                   and len(others[0].text) <= 8))
+            if numeric_only and anchor:
+                if record_prev is not None:
+                    for role, toks in assign(record_prev, upper).items():
+                        cells.setdefault(role, []).extend(toks)
+                    result.used_rows.add(record_prev.index)
+                items.append(_Item(row, cells))
+                record_prev, last_row = None, row
+                result.used_rows.add(row.index)
+                continue
+            if record_prev is None or row.top - record_prev.bottom > row.height * 0.8:
+                record_prev = row
+            else:
+                record_prev = Row(record_prev.tokens + row.tokens, record_prev.page, record_prev.index,
+                                  record_prev.top, row.bottom, record_prev.unit, record_prev.part)
+            last_row = row
             continue
         if anchor:
             item = _Item(row, cells)
@@ -457,6 +572,13 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
             if extra.unit != "pt" or extra.top - last.row.bottom <= extra.height * 1.2:
                 last.extra_below.append(extra)
                 last = items[-1]
+    if _retype_columns(items, result.columns):
+        for item in items:
+            item.cells = assign(item.row, result.columns)
+    for item in items[:1]:
+        for role, toks in item.cells.items():
+            if role.startswith("hdr:") and toks:
+                result.header_values[role[4:]] = toks
     for item in items:
         line = _make_line(item, result.columns, sep, date_order, language)
         result.lines.append(line)
@@ -466,6 +588,36 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
     result.confidence = min(1.0, 0.55 + 0.1 * len(roles & {"qty", "unit_price", "line_total", "description"}) +
                             0.05 * len(roles & CODE_ROLES))
     return result
+
+
+def _record_upper(rows: list[Row], start: int) -> list[Column] | None:
+    """Columns of an item line printed above a numbers-only header line (two-line records)."""
+    if start == 0 or rows[start].unit != "pt":
+        return None
+    above, main = rows[start - 1], rows[start]
+    if above.page != main.page or main.top - above.bottom > main.height * 1.5 or not above.tokens:
+        return None
+    cols = header_columns(above)
+    roles = _roles(cols)
+    if len(roles) >= 2 and roles & ITEM_ROLES and "qty" not in roles and not (_roles(header_columns(main)) & ITEM_ROLES):
+        return cols
+    return None
+
+
+def _retype_columns(items: list[_Item], columns: list[Column]) -> bool:
+    """A "code" column whose values are words (no digits) is really the description."""
+    changed = False
+    has_desc = any(c.role == "description" for c in columns)
+    for col in columns:
+        if col.role not in CODE_ROLES:
+            continue
+        values = [" ".join(t.text for t in it.cells.get(col.role, [])) for it in items]
+        values = [v for v in values if v]
+        if values and sum(1 for v in values if not _is_code_token(v)) >= 0.6 * len(values):
+            col.role = None if has_desc else "description"
+            has_desc = True
+            changed = True
+    return changed
 
 
 def _scan_after(rows: list[Row], i: int, result: TableResult, sep: str | None) -> None:
@@ -514,11 +666,17 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
     below = [t for t in extra_tokens if t.top >= item.row.top]
     parts = [_text_of(above), _text_of(desc_tokens), _text_of(below)]
     description = " ".join(p for p in parts if p).strip() or None
+    if description and not cells.get("delivery_date") and any(c.role == "delivery_date" for c in columns):
+        # an overlong description ran into the date column: "…zinc plated30/12/2026"
+        m = re.search(r"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})$", description)
+        if m and parse_date(m.group(1), date_order, language):
+            set_line(line, "delivery_date", parse_date(m.group(1), date_order, language), conf * 0.8, prov(desc_tokens))
+            description = description[:m.start()].strip() or None
     if description:
         m = _BRACKET_SKU.search(description)
         if m and line.sku is None:
+            # "[KIT-9014] ..." or "... (Art. KL-10462)": our article number inside the description
             set_line(line, "sku", (m.group(1) or m.group(2)).strip(), conf * 0.95, prov(desc_tokens or above))
-            description = _BRACKET_SKU.sub(" ", description, count=1).strip()
         set_line(line, "description", description, conf, prov(desc_tokens + above + below))
     qty, unit = _qty_value(cells.get("qty", []), sep)
     set_line(line, "qty", qty, conf, prov(cells.get("qty", [])))
@@ -542,6 +700,11 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
     if toks:
         set_line(line, "delivery_date", parse_date(" ".join(t.text for t in toks), date_order, language), conf * 0.95,
                  prov(toks))
+    if line.qty is None and line.unit_price and line.line_total is not None:
+        # quantity unreadable (overprinted by a long description): derive it from the printed amounts
+        derived = line.line_total / line.unit_price
+        if derived == derived.to_integral_value() and derived > 0:
+            set_line(line, "qty", derived.quantize(Decimal(1)), 0.5)
     # Arithmetic cross-check raises or lowers confidence in the numbers.
     if line.qty is not None and line.unit_price is not None and line.line_total is not None:
         expected = line.qty * line.unit_price

@@ -48,7 +48,13 @@ def _open_store(settings):
 
     url = normalise_url(settings.database_url)
     if is_sqlite(url):
-        upgrade(url)  # embedded default: one process, no migration step to forget
+        alembic_log = logging.getLogger("alembic")
+        level = alembic_log.level
+        alembic_log.setLevel(logging.WARNING)  # its INFO chatter is not news to an operator
+        try:
+            upgrade(url)  # embedded default: one process, no migration step to forget
+        finally:
+            alembic_log.setLevel(level)
     engine = make_engine(url)
     if not inspect(engine).has_table("inbound_messages"):
         print("the database has no intake tables yet: run `oms migrate` first")

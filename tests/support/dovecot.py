@@ -14,7 +14,6 @@ import pwd
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import tempfile
 import time
@@ -94,6 +93,7 @@ class Dovecot:
         idle_interval_s: int = 1,
         autocreate_folders: bool = False,
         without_capabilities: tuple[str, ...] = (),
+        namespace_prefix: str = "",
     ):
         binary = dovecot_binary()
         if binary is None:
@@ -105,6 +105,7 @@ class Dovecot:
         self.idle_interval_s = idle_interval_s
         self.autocreate_folders = autocreate_folders
         self.without_capabilities = {c.upper() for c in without_capabilities}
+        self.namespace_prefix = namespace_prefix  # e.g. "INBOX/" like Courier-style servers
         self.imap_port = free_port()
         self.imaps_port = free_port()
         self.log_path = self.root / "dovecot.log"
@@ -209,6 +210,7 @@ service stats {{
 namespace inbox {{
   inbox = yes
   separator = /
+  prefix = {self.namespace_prefix}
 {self._autocreate()}
 }}
 """

@@ -84,7 +84,7 @@ def test_watch_picks_up_files_dropped_while_it_runs(store, tmp_path):
     drop = tmp_path / "drop"
     stop = threading.Event()
     seen = []
-    watcher = threading.Thread(target=watch, args=(store, drop, stop, seen.append), kwargs={"interval_s": 0.1})
+    watcher = threading.Thread(target=watch, args=(store, drop, stop, seen.append), kwargs={"interval_s": 0.1, "settle_s": 0.2})
     watcher.start()
     try:
         time.sleep(0.2)
@@ -99,3 +99,15 @@ def test_watch_picks_up_files_dropped_while_it_runs(store, tmp_path):
 
     assert len(seen) == 1 and not watcher.is_alive()
     assert (drop / "processed" / "0008.eml").exists()
+
+
+def test_a_file_still_being_written_is_left_for_the_next_scan(store, tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "fresh.eml").write_bytes(order_mail(9))
+
+    early = scan(store, drop, settle_s=30)
+    assert early.handled == 0 and (drop / "fresh.eml").exists()
+
+    later = scan(store, drop)
+    assert len(later.stored) == 1 and not (drop / "fresh.eml").exists()

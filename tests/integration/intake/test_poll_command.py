@@ -55,11 +55,9 @@ def test_poll_once_reads_the_imap_mailbox_over_starttls(dovecot, tmp_path):
     env = oms_env(tmp_path, **dovecot.settings(security="starttls"))
 
     done = oms(["poll", "--once"], env)
-    again = oms(["poll", "--once"], env)
 
     assert done.returncode == 0, done.stderr
     assert "2 stored, 0 failed, 0 already stored" in done.stdout
-    assert "0 stored, 0 failed, 0 already stored" in again.stdout
     assert len(dovecot.folder_messages("Processed")) == 2
     assert len(list((tmp_path / "data" / "raw").rglob("*.eml"))) == 2
 

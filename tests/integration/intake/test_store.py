@@ -7,7 +7,7 @@ from datetime import timezone
 
 import pytest
 
-from intake.store import FAILED, PROCESSED, STORED, InvalidStatus, MessageStore, UnknownMessage
+from intake.store import FAILED, PROCESSED, STORED, InvalidStatus, UnknownMessage
 from tests.integration.intake.conftest import order_mail
 
 

@@ -1,0 +1,1 @@
+"""Evaluation harness: score the pipeline on a labelled corpus (`oms eval`)."""

@@ -1,0 +1,1 @@
+"""Web users: table, service functions and password hashing."""

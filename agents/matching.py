@@ -201,6 +201,14 @@ def match_ship_to(extracted: dict, customer: CustomerInfo | None, text: str = ""
         best, score = scored[0]
         if score >= 0.6 and (len(scored) == 1 or scored[1][1] < score - 0.1):
             return Match(best, min(1.0, score + 0.1), "address", [f"address matches ship-to {best}"], scored[1:3])
+        blob = _squash(" ".join(str(ship.get(k) or "") for k in ("name", "street", "postal_code", "city")))
+        by_postal = [s for s in options if s.postal_code and _squash(s.postal_code) in blob]
+        postals = {_squash(s.postal_code) for s in by_postal}
+        if len(by_postal) == 1 and len(postals) == 1 and sum(_squash(o.postal_code) in postals for o in options) == 1:
+            # The street was not read, but only one of the customer's addresses has this postal code.
+            only = by_postal[0]
+            return Match(only.ship_to_id, 0.86, "postal code", [f"postal code {only.postal_code} is only {only.ship_to_id}"],
+                         scored[1:3])
     in_text = ship_to_in_text(text, customer)
     if in_text is not None:
         return in_text
@@ -361,6 +369,37 @@ def _fmt(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
+def _expected_price(index: ArticleIndex, sku: str) -> Decimal | None:
+    contract = index.master.contract_price(index.customer_id, sku, None, None)
+    product = index.master.products.get(sku)
+    return contract.unit_price if contract else (product.unit_price if product else None)
+
+
+def _confirm_by_price(article: Match, line: dict, index: ArticleIndex) -> Match:
+    """A fuzzy description match whose master price fits the printed price (and the runner-up's
+    does not) is more than a similar text: the customer ordered at the price of that article."""
+    if article.method != "description" or not article.value or article.score >= 0.9:
+        return article
+    qty, price, total = _dec(line.get("qty")), _dec(line.get("unit_price")), _dec(line.get("line_total"))
+    if price is None and qty and total is not None:
+        price = total / qty
+    if not price:
+        return article
+
+    def fits(sku: str) -> bool:
+        base = _expected_price(index, sku)
+        if not base:
+            return False
+        factors = index.master.factors_of(sku).values() or [Decimal(1)]
+        return any(abs(price - base * f) <= base * f * Decimal("0.02") for f in factors)
+
+    rivals = [sku for sku, score in article.candidates[:2] if score >= article.score - 0.15]
+    if fits(article.value) and not any(fits(r) for r in rivals):
+        return Match(article.value, max(article.score, 0.9), "description+price",
+                     article.evidence + ["the printed price is this article's price"], article.candidates)
+    return article
+
+
 def _unit_by_price(line: dict, product: ProductInfo, factors: dict, index: ArticleIndex, chosen: tuple) -> tuple:
     """When the printed unit is unsure or ambiguous, the unit whose price fits the printed price wins."""
     code, factor, uscore, why = chosen
@@ -379,6 +418,8 @@ def _unit_by_price(line: dict, product: ProductInfo, factors: dict, index: Artic
         return abs(price - base * f) <= base * f * Decimal("0.02")
 
     if fits(factor):
+        if uscore < 0.95:
+            return code, factor, 0.95, f"{why}; the printed price confirms it"
         return chosen
     family = units.family(line.get("uom"))
     ambiguous = uscore < 0.97 or family in units.CONTAINERS
@@ -391,7 +432,7 @@ def _unit_by_price(line: dict, product: ProductInfo, factors: dict, index: Artic
 
 def match_line(line: dict, index: ArticleIndex, min_score: float) -> tuple[dict, dict]:
     """Proposed order line (process-json shape) and its match record."""
-    article = match_article(line, index)
+    article = _confirm_by_price(match_article(line, index), line, index)
     # Below the floor it is no match at all (unknown_sku); between floor and threshold the best
     # guess is kept for the reviewer and `decide` flags it as low confidence.
     floor = min(GUESS_FLOOR, min_score)

@@ -1,6 +1,8 @@
 """match: the extracted order against master data (customer, ship-to, articles, units)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from agents.completion import complete
 from agents.context import Context
 from agents.decide import DEFAULT_RULES
@@ -34,5 +36,6 @@ def match(state: OrderState, context: Context) -> dict:
     elif state.get("kind") == "change":
         record["derived"], record["uncertain"] = complete(proposal, master, None, line_dates=line_dates)
     if state.get("kind") != "cancel":
-        record["missed"] = missed_fields(message, extracted)
+        total = proposal.get("order_total")
+        record["missed"] = missed_fields(message, extracted, Decimal(total) if total else None)
     return {"proposal": proposal, "match": record, "rules": rules}

@@ -41,5 +41,5 @@ def validate(state: OrderState, context: Context) -> dict:
                 continue  # a change order refers to its PO on purpose
             checks.append({**result, "source": "rules"})
         tolerance = Decimal(str(rules.get("total_rounding_tolerance") or "0.05"))
-        checks.extend(reconcile(state.get("extracted") or {}, tolerance))
+        checks.extend(reconcile(state.get("extracted") or {}, tolerance, partial=kind == "change"))
     return {"checks": checks, "original_order": original, "rules": rules, **update}

@@ -125,6 +125,21 @@ def _squash(text: str | None) -> str:
     return re.sub(r"[^0-9a-z\u00c0-\u024f\u4e00-\u9fff]+", "", utils.default_process(text or ""))
 
 
+def _addr_tokens(text: str | None) -> str:
+    """Address text as a token chain: digit runs, letter runs and single CJK characters.
+
+    "Industriestr. 5, 70469" and "Industriestr 5 70469" give the same chain, and street
+    number 1 never matches inside 12.
+    """
+    tokens = re.findall(r"[0-9]+|[a-z\u00c0-\u024f]+|[\u4e00-\u9fff]", utils.default_process(text or ""))
+    return "\x1f" + "\x1f".join(tokens) + "\x1f"
+
+
+def _contains_street(haystack: str, street: str) -> bool:
+    """The street (token chain) inside the text (token chain)."""
+    return len(street) > 4 and street in haystack
+
+
 def _house_number(street: str | None) -> str | None:
     found = re.findall(r"\d+\s*[a-z]?\b", (street or "").lower())
     return found[-1].replace(" ", "") if found else None
@@ -133,10 +148,11 @@ def _house_number(street: str | None) -> str | None:
 def _address_score(ship: dict, s) -> float:
     """0..1: how well a printed address fits one ship-to (postal code, street + number, city, name)."""
     blob = _squash(" ".join(str(ship.get(k) or "") for k in ("name", "street", "postal_code", "city")))
+    chain = _addr_tokens(" ".join(str(ship.get(k) or "") for k in ("name", "street", "postal_code", "city")))
     score = 0.0
     if s.postal_code and _squash(s.postal_code) and _squash(s.postal_code) in blob:
         score += 0.35
-    if s.street and _squash(s.street) in blob:
+    if s.street and _contains_street(chain, _addr_tokens(s.street)):
         score += 0.45
     elif ship.get("street") and s.street:
         same_number = _house_number(ship["street"]) == _house_number(s.street)
@@ -152,17 +168,18 @@ def ship_to_in_text(text: str, customer: CustomerInfo) -> Match | None:
     """A ship-to whose street and house number are printed in the message, near a delivery label."""
     if not text:
         return None
-    squashed_lines = [(_squash(line), line) for line in text.splitlines()]
+    squashed_lines = [(_addr_tokens(line), line) for line in text.splitlines()]
     found = []
     for s in customer.ship_tos:
-        street = _squash(s.street)
-        if len(street) < 5:
+        street = _addr_tokens(s.street)
+        if len(street) < 7:
             continue
-        for i, (sq, _raw) in enumerate(squashed_lines):
-            if street in sq:
-                window = " ".join(raw for _sq, raw in squashed_lines[max(0, i - 3):i + 1])
-                found.append((s, bool(DELIVERY_LABELS.search(window))))
-                break
+        hits = [i for i, (sq, _raw) in enumerate(squashed_lines) if _contains_street(sq, street)]
+        if hits:
+            # Letterheads and signatures repeat the billing address; a delivery label makes it a ship-to.
+            near = any(DELIVERY_LABELS.search(" ".join(raw for _sq, raw in squashed_lines[max(0, i - 2):i + 1]))
+                       for i in hits)
+            found.append((s, near))
     if not found:
         return None
     labelled = [s for s, near in found if near]

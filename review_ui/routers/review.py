@@ -92,6 +92,7 @@ def review_page(request: Request, message_key: str, session: SessionDep, context
 @router.get("/{message_key}/original")
 def original_panel(request: Request, message_key: str, session: SessionDep, context: ContextDep):
     item = _item_or_404(session, message_key)
+    session.rollback()  # the store reads through its own connection (SQLite: one writer lock)
     raw = load_raw(context, message_key)
     marks = collect_marks(item.proposed, extracted_order(context, message_key))
     docs, atts = ([], []) if raw is None else original_view.document_views(message_key, raw, marks)

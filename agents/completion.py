@@ -25,12 +25,27 @@ def _fmt(value: Decimal) -> str:
     return format(value, "f")
 
 
-def complete(proposal: dict, master: MasterView, sent_date: str | None) -> list[str]:
-    """Fill missing order date, unit prices, line totals and order total in place; returns what was filled."""
-    derived = []
+def complete(proposal: dict, master: MasterView, sent_date: str | None, *, date_in_text: bool = True,
+             line_dates: list[str | None] | None = None) -> tuple[list[str], list[str]]:
+    """Fill missing order date, unit prices, line totals and order total in place.
+
+    Returns (what was filled, which filled fields are uncertain). A mail written as text is
+    dated by its sending; a document (PDF, sheet) prints its own date, so one we could not read
+    is filled but uncertain.
+    """
+    derived, uncertain = [], []
+    if not proposal.get("requested_delivery_date") and line_dates:
+        dates = sorted({d for d in line_dates if d})
+        if dates:
+            proposal["requested_delivery_date"] = dates[0]
+            derived.append("requested_delivery_date: the lines' delivery date")
+            if len(dates) > 1:
+                uncertain.append("requested_delivery_date")  # lines want different dates: earliest taken
     if not proposal.get("order_date") and sent_date:
         proposal["order_date"] = sent_date
         derived.append("order_date: the day the message was sent")
+        if not date_in_text:
+            uncertain.append("order_date")
     customer_id = proposal.get("customer_id")
     complete_lines = True
     for line in proposal.get("lines") or []:
@@ -54,4 +69,4 @@ def complete(proposal: dict, master: MasterView, sent_date: str | None) -> list[
     if proposal.get("order_total") is None and complete_lines and proposal.get("lines"):
         proposal["order_total"] = _fmt(sum((_dec(x["line_total"]) for x in proposal["lines"]), Decimal(0)))
         derived.append("order_total: sum of the line totals")
-    return derived
+    return derived, uncertain

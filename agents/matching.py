@@ -177,6 +177,8 @@ def ship_to_in_text(text: str, customer: CustomerInfo) -> Match | None:
             return Match(others[0].ship_to_id, 0.85, "address in text", [f"{others[0].street} printed besides the billing address"])
         return None
     only = next(iter(candidates.values()))
+    if _squash(only.street) == _squash(customer.street):
+        return None  # the billing address in a letterhead or signature says nothing about delivery
     return Match(only.ship_to_id, 0.85, "address in text", [f"{only.street} printed in the message"])
 
 
@@ -356,6 +358,9 @@ def _unit_by_price(line: dict, product: ProductInfo, factors: dict, index: Artic
     """When the printed unit is unsure or ambiguous, the unit whose price fits the printed price wins."""
     code, factor, uscore, why = chosen
     price = _dec(line.get("unit_price"))
+    qty, total = _dec(line.get("qty")), _dec(line.get("line_total"))
+    if price is None and qty and total is not None:
+        price = total / qty  # no unit price printed: the line total still tells the unit
     if price is None or len(factors) < 2:
         return chosen
     contract = index.master.contract_price(index.customer_id, product.sku, None, None)

@@ -53,8 +53,9 @@ def classify(state: OrderState, context: Context) -> dict:
     injection = list(context.reader.detect_injection(text))
     kind = classification.kind
     category = getattr(classification, "category", None)
-    if kind == "not_order" and unreadable and category in (None, "unreadable", "other"):
-        # Something we cannot read might be an order: a person looks rather than it being dropped.
+    if kind == "not_order" and (category == "unreadable" or (unreadable and category in (None, "other"))):
+        # Order wording we could not read, or an unreadable part: a person looks rather than
+        # a possible order being dropped as a non-order.
         kind = "order"
     return {
         "kind": kind,

@@ -41,7 +41,7 @@ def run(args) -> int:
     from tests.support.smtp import start_smtp
     from tests.support.tryton import SEED_CUSTOMERS, SEED_PRODUCTS
 
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP verb
+    logging.getLogger("mail.log").setLevel(logging.ERROR)  # aiosmtpd logs every SMTP verb
     work = Path(tempfile.mkdtemp(prefix="oms-bench-outbox-"))
     settings, service = _tryton(work, get_settings())
     smtp = start_smtp(work / "smtp")

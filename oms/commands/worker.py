@@ -12,6 +12,8 @@ log = logging.getLogger(__name__)
 def add_arguments(parser) -> None:
     parser.add_argument("--until-idle", action="store_true", help="stop when nothing is left to do")
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between polls when idle")
+    parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes (with OMS_BROKER_URL)")
+    parser.add_argument("--queues", help="Celery queues to consume (with OMS_BROKER_URL; default: oms)")
 
 
 def build_outbox(app):
@@ -41,6 +43,12 @@ def work_once(app, dispatcher=None) -> int:
 
 def run(args) -> int:
     from oms.bootstrap import bootstrap
+    from oms.settings import get_settings
+
+    if get_settings().broker_url:  # production shape: Celery workers (oms/celery_app.py)
+        from oms.celery_app import start_worker
+
+        return start_worker(concurrency=args.concurrency, queues=args.queues)
 
     app = bootstrap()
     stop = threading.Event()

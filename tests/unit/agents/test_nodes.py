@@ -82,3 +82,12 @@ def test_commit_records_a_non_order_and_books_nothing():
     update = commit({"message_key": "m", "kind": "not_order", "decision": "not_order"}, ctx(book=book))
     assert update["outcome"] == "not_order" and book.orders == {}
     assert book.decisions["m"]["decision"] == "not_order"
+
+
+def test_hold_does_not_book_an_order_when_the_classifier_is_guessing():
+    book = FakeBook()
+    state = {"message_key": "g", "kind": "order", "classification": {"kind": "order", "confidence": 0.65},
+             "proposal": {"customer_id": "C100", "po_number": None, "lines": [LINE]}, "meta": {}}
+    update = hold(state, ctx(book=book))
+    assert update["order_id"] is None and book.orders == {}
+    assert book.decisions["g"]["status"] == "needs_review"

@@ -246,21 +246,28 @@ class ArticleIndex:
     def __init__(self, master: MasterView, customer_id: str | None):
         self.master = master
         self.customer_id = customer_id
-        self.by_sku = {norm_code(sku): sku for sku in master.products}
-        self.by_gtin = {norm_code(p.gtin).lstrip("0"): p.sku for p in master.products.values() if p.gtin}
-        self.own_items = {norm_code(i.customer_sku): i for i in master.items_of(customer_id)} if customer_id else {}
-        others: dict[str, set[str]] = {}
-        for item in master.customer_items:
-            others.setdefault(norm_code(item.customer_sku), set()).add(item.sku)
-        self.any_items = others
-        self.texts: dict[str, list[str]] = {}
-        for p in master.products.values():
-            if p.active:
-                self.texts[p.sku] = [t for t in (p.name, p.description) if t]
-        for item in master.items_of(customer_id) if customer_id else ():
+        shared = master.cache.get("articles")
+        if shared is None:
+            # Built once per master snapshot: the same for every message and customer.
+            others: dict[str, set[str]] = {}
+            for item in master.customer_items:
+                others.setdefault(norm_code(item.customer_sku), set()).add(item.sku)
+            shared = {
+                "by_sku": {norm_code(sku): sku for sku in master.products},
+                "by_gtin": {norm_code(p.gtin).lstrip("0"): p.sku for p in master.products.values() if p.gtin},
+                "any_items": others,
+                "texts": {p.sku: [t for t in (p.name, p.description) if t] for p in master.products.values() if p.active},
+                "sku_pattern": self._sku_pattern(),
+            }
+            master.cache["articles"] = shared
+        self.by_sku, self.by_gtin, self.any_items = shared["by_sku"], shared["by_gtin"], shared["any_items"]
+        self.sku_pattern = shared["sku_pattern"]
+        own = master.items_of(customer_id) if customer_id else []
+        self.own_items = {norm_code(i.customer_sku): i for i in own}
+        self.texts = {sku: list(texts) for sku, texts in shared["texts"].items()}
+        for item in own:
             if item.customer_description and item.sku in self.texts:
                 self.texts[item.sku].append(item.customer_description)
-        self.sku_pattern = self._sku_pattern()
 
     def _sku_pattern(self) -> re.Pattern | None:
         skus = sorted((s for s in self.master.products if len(s) >= 4), key=len, reverse=True)

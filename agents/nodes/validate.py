@@ -34,7 +34,7 @@ def validate(state: OrderState, context: Context) -> dict:
     checks: list[dict] = []
     if kind != "cancel":
         received = ((state.get("meta") or {}).get("date") or "")[:10] or None
-        results, thresholds = context.book.validate(state["message_key"], proposal, received)
+        results, thresholds = context.book.validate(state["message_key"], proposal, received, kind)
         rules.update(thresholds or {})
         for result in results:
             if result.get("code") == "duplicate_po" and kind == "change":

@@ -41,3 +41,21 @@ def test_the_original_eml_downloads_and_an_unknown_attachment_is_404(as_role, ap
 def test_sales_reps_cannot_download_review_attachments(as_role, app_context):
     key = _store_message(app_context)
     assert as_role("sales").get(f"/review/{key}/attachments/0").status_code == 403
+
+
+def test_an_uploaded_eml_is_stored_first_and_duplicates_are_recognised(as_role, app_context):
+    from tests.integration.review_ui.conftest import csrf_of
+
+    msg = EmailMessage()
+    msg["From"] = "buyer@example.com"
+    msg["Subject"] = "Order 77"
+    msg["Message-ID"] = "<upload-test@example.com>"
+    msg.set_content("Please deliver 5 pieces of KL-1.")
+    client = as_role("reviewer")
+    token = csrf_of(client.get("/queue").text)
+    first = client.post("/queue/upload", data={"csrf_token": token}, files={"files": ("po.eml", msg.as_bytes(), "message/rfc822")})
+    assert first.status_code == 303
+    assert "the worker will process it" in client.get("/queue").text  # no graph in this context
+    assert app_context.store.pending()  # stored before anything else
+    again = client.post("/queue/upload", data={"csrf_token": token}, files={"files": ("po.eml", msg.as_bytes(), "message/rfc822")})
+    assert again.status_code == 303 and "already received" in client.get("/queue").text

@@ -114,6 +114,7 @@ def create_app(app_context: AppContext, *, cookie_secure: bool | None = None) ->
     app.state.context = app_context
     app.state.session_factory = sessionmaker(bind=page_engine(app_context.engine), expire_on_commit=False)
     app.state.templates = build_templates()
+    app.state.queue_facets = {}  # customers/formats in the queue, refreshed every few seconds
     if cookie_secure is None:
         cookie_secure = bool(getattr(settings, "session_cookie_secure", True))
     app.add_middleware(

@@ -26,7 +26,7 @@ def filters_from(request: Request) -> QueueFilters:
 
 @router.get("")
 def queue_page(request: Request, session: SessionDep):
-    page = review_queue(session=session, filters=filters_from(request))
+    page = review_queue(session=session, filters=filters_from(request), facet_cache=request.app.state.queue_facets)
     template = "partials/queue_table.html" if request.headers.get("hx-request") else "queue.html"
     return render(request, template, {"queue": page})
 

@@ -53,7 +53,7 @@ def profile_pipeline(emls: list[bytes], master_dir: Path, workdir: Path, top: in
 
 def print_summary(stats: pstats.Stats, messages: int, top: int) -> None:
     """Own time by room, then the functions with the most cumulative and own time."""
-    total = sum(tt for (_, _, _, tt, _) in stats.stats.values()) or 1e-9
+    total = sum(tt for (_, _, tt, _, _) in stats.stats.values()) or 1e-9
     by_room: dict[str, float] = defaultdict(float)
     for (filename, _, _), (_, _, tt, _, _) in stats.stats.items():
         by_room[room_of(filename)] += tt

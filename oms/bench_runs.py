@@ -33,6 +33,7 @@ class RunResult:
     to_erp_ms: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
     processes: int = 0
+    cpu_seconds: float = 0.0  # CPU time of the worker processes while the measured messages ran
 
     @property
     def msgs_per_s(self) -> float:
@@ -54,15 +55,27 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.root_pid, self.interval = root_pid, interval
         self.peaks: dict[int, float] = {}
+        self.cpu: dict[int, float] = {}  # last seen user+system seconds per pid (kept after it exits)
         self.stop_event = threading.Event()
 
     def run(self) -> None:
         while not self.stop_event.is_set():
-            for pid in _tree(self.root_pid):
-                rss = _rss_mb(pid)
-                if rss:
-                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), rss)
+            self.sample()
             self.stop_event.wait(self.interval)
+
+    def sample(self) -> None:
+        for pid in _tree(self.root_pid):
+            rss = _rss_mb(pid)
+            if rss:
+                self.peaks[pid] = max(self.peaks.get(pid, 0.0), rss)
+            cpu = _cpu_seconds(pid)
+            if cpu is not None:
+                self.cpu[pid] = cpu
+
+    def cpu_total(self) -> float:
+        """User+system seconds used so far by the tree (sampled now)."""
+        self.sample()
+        return sum(self.cpu.values())
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -81,6 +94,14 @@ def _tree(pid: int) -> list[int]:
             pids.append(child)
             frontier.append(child)
     return pids
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _rss_mb(pid: int) -> float:
@@ -145,9 +166,12 @@ def run_config(name: str, *, url: str, env: dict, argv: list[str], master_dir: P
     try:
         warm_keys = _feed(store, warmup, enqueue, engine, rate=0)
         _wait(engine, warm_keys, timeout, worker)
+        cpu_before = sampler.cpu_total()
         keys = _feed(store, measured, enqueue, engine, rate=rate)
         _wait(engine, keys, timeout, worker)
+        cpu_used = sampler.cpu_total() - cpu_before
         result = _figures(name, engine, keys)
+        result.cpu_seconds = cpu_used
     finally:
         sampler.stop()
         os.killpg(worker.pid, signal.SIGTERM)

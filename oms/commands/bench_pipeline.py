@@ -102,4 +102,8 @@ def _print(r) -> None:
           f"{r.booked} booked automatically and pushed to the ERP")
     print(f"  inbox->booked p50 {percentile(r.to_booked_ms, 50):.0f} ms, p95 {percentile(r.to_booked_ms, 95):.0f} ms; "
           f"inbox->ERP p50 {percentile(r.to_erp_ms, 50):.0f} ms, p95 {percentile(r.to_erp_ms, 95):.0f} ms; "
-          f"peak RSS {r.peak_rss_mb:.0f} MB (largest of {r.processes} worker processes)", flush=True)
+          f"peak RSS {r.peak_rss_mb:.0f} MB (largest of {r.processes} worker processes)")
+    per_message = r.cpu_seconds / max(r.messages, 1)
+    cores = os.cpu_count() or 1
+    print(f"  worker CPU {per_message * 1000:.0f} ms per message: on {cores} otherwise idle cores at most "
+          f"{cores / per_message if per_message else 0:.1f} msgs/s", flush=True)

@@ -84,7 +84,8 @@ def _count(pattern: re.Pattern, text: str) -> int:
 
 
 def classify_text(subject: str, body: str, attachment_text: str = "", *, structured: str | None = None,
-                  lines_found: int = 0, headers: dict[str, str] | None = None) -> Classification:
+                  lines_found: int = 0, headers: dict[str, str] | None = None,
+                  unreadable_attachment: bool = False) -> Classification:
     """Classify from the subject, newest body, attachment text and structural evidence."""
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     reasons: list[str] = []
@@ -95,7 +96,7 @@ def classify_text(subject: str, body: str, attachment_text: str = "", *, structu
     if auto or _count(OUT_OF_OFFICE, subject) or (_count(OUT_OF_OFFICE, body) and lines_found == 0 and not structured):
         return Classification("not_order", ["out-of-office / automatic reply"], 0.95, "out_of_office")
     if "list-unsubscribe" in headers or _count(NEWSLETTER, head) >= 2:
-        if not structured and lines_found == 0 or "list-unsubscribe" in headers:
+        if not structured:
             return Classification("not_order", ["newsletter markers (unsubscribe/list headers)"], 0.9, "newsletter")
     spam = _count(SPAM, head)
     if spam >= 1 and (re.search(r"https?://", head_l) or spam >= 2) and not structured:
@@ -122,7 +123,8 @@ def classify_text(subject: str, body: str, attachment_text: str = "", *, structu
                          r"(?:angebot|quote|quotation|offer|devis|offerte|cotización|presupuesto)", head):
             return Classification("not_order", ["quote request wording"], 0.8, "quote_request")
     complaint = _count(COMPLAINT, head)
-    if complaint and lines_found == 0 and not structured and cancel == 0:
+    complaint_subject = _count(COMPLAINT, subject)
+    if not structured and cancel == 0 and (complaint_subject or (complaint and (lines_found == 0 or not _count(ORDER, subject)))):
         return Classification("not_order", ["complaint wording"], 0.8, "complaint")
     if subject_kind == "cancel" or (cancel and (lines_found == 0 or cancel > change)):
         return Classification("cancel", ["cancellation wording"], 0.85)
@@ -134,6 +136,8 @@ def classify_text(subject: str, body: str, attachment_text: str = "", *, structu
         return Classification("order", ["order wording", f"{lines_found} line(s) read"], 0.9)
     if lines_found >= 1:
         return Classification("order", [f"{lines_found} line(s) read, no order wording"], 0.65)
+    if orders and unreadable_attachment:
+        return Classification("order", ["order wording; the attached document cannot be read"], 0.6, "unreadable")
     if orders:
         return Classification("not_order", ["order wording but no readable lines"], 0.5, "unreadable")
     return Classification("not_order", ["no order evidence"], 0.7, "other")
@@ -151,5 +155,7 @@ def classify(message: InboundMessage, orders: list | None = None) -> Classificat
         if order.extractor in {"edifact", "x12", "ubl", "voxel", "xml"}:
             structured = order.kind if order.kind != "not_order" else "order"
         lines_found = max(lines_found, len(order.lines))
+    unreadable = any(not d.readable or (d.kind == "pdf" and not any(p.words for p in d.pages) and not d.embedded)
+                     for d in message.documents if d not in body_docs)
     return classify_text(message.subject or "", body, attachment_text, structured=structured, lines_found=lines_found,
-                         headers=getattr(message, "headers", None))
+                         headers=getattr(message, "headers", None), unreadable_attachment=unreadable)

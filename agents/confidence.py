@@ -28,6 +28,13 @@ def assess(extracted: dict, match: dict) -> dict:
         for name in LINE_FIELDS:
             if name in line_conf:
                 fields[f"{label}.{name}"] = float(line_conf[name])
+    for name in match.get("confirmed") or []:
+        if name in fields:
+            fields[name] = max(fields[name], 0.99)
+    for name in match.get("missed") or []:
+        fields[f"{name} (printed, not read)"] = 0.3
+    for name in match.get("uncertain") or []:
+        fields[name] = min(fields.get(name, 1.0), 0.5)
     overall = min(fields.values()) if fields else 0.0
     weakest = sorted(fields, key=fields.get)[:3]
     return {"overall": round(overall, 4), "fields": {k: round(v, 4) for k, v in fields.items()}, "weakest": weakest}

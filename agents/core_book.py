@@ -131,6 +131,9 @@ class CoreOrderBook:
         open_orders = [o for o in found if o.is_open] or found
         order = open_orders[-1]
         return {"order_id": order.order_id, "status": order.status, "message_key": order.message_key,
+                "order_date": order.order_date.isoformat() if order.order_date else None,
+                "requested_delivery_date": order.requested_delivery_date.isoformat() if order.requested_delivery_date else None,
+                "ship_to_id": order.ship_to_id, "currency": order.currency,
                 "lines": [{"line_no": l.line_no, "sku": l.sku, "qty": str(l.qty)} for l in order.lines],
                 "all_message_keys": [o.message_key for o in found]}
 

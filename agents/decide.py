@@ -19,6 +19,8 @@ AS_LOW_CONFIDENCE = {"unknown_ship_to", "arithmetic", "no_lines", "unknown_order
 # Rule codes that block automation but are business holds, not reading problems.
 BLOCKING_DETAIL = {"credit_limit", "short_lead_time", "auto_accept_disabled", "max_order_value", "inactive_sku"}
 
+MIN_KIND_CONFIDENCE = 0.7  # below this the classifier is guessing; a person decides what it is
+
 DEFAULT_RULES = {
     "min_field_confidence": 0.8,
     "min_match_score": 0.85,
@@ -69,6 +71,7 @@ def decide(
     low_fields: list[str],
     rules: dict,
     original_order: dict | None = None,
+    kind_confidence: float = 1.0,
 ) -> Decision:
     """The decision for one message; pure, so it can be tested and backtested without a graph."""
     result = Decision("auto")
@@ -87,6 +90,10 @@ def decide(
     if proposal is None:
         result.add("unreadable" if unreadable else "low_confidence", "no order could be extracted")
     else:
+        if kind_confidence < MIN_KIND_CONFIDENCE:
+            result.add("low_confidence", f"not sure this message is an order ({kind_confidence:.2f})")
+        if not proposal.get("po_number"):
+            result.add("low_confidence", "no PO number read")
         if kind in ("change", "cancel") and original_order is None:
             result.add("low_confidence", "the original order of this change/cancellation was not found",
                        po_number=proposal.get("po_number"))

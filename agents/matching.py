@@ -45,6 +45,7 @@ class Match:
     method: str
     evidence: list[str] = field(default_factory=list)
     candidates: list[tuple[str, float]] = field(default_factory=list)
+    code: str | None = None  # the printed code that matched, when an identifier did
 
     def as_dict(self) -> dict:
         return {"value": self.value, "score": round(self.score, 4), "method": self.method,
@@ -115,8 +116,74 @@ def match_customer(extracted: dict, meta: dict, master: MasterView) -> Match:
 
 # --------------------------------------------------------------------------- ship-to
 
-def match_ship_to(extracted: dict, customer: CustomerInfo | None) -> Match:
-    """The customer's ship-to by location id, postal code + street, or the only one there is."""
+DELIVERY_LABELS = re.compile(
+    r"deliver|ship\s*to|liefer|versand|warenempf|livr|adresse de livraison|aflever|leveradres|送货|收货|交货|destinat",
+    re.IGNORECASE)
+
+
+def _squash(text: str | None) -> str:
+    return re.sub(r"[^0-9a-z\u00c0-\u024f\u4e00-\u9fff]+", "", utils.default_process(text or ""))
+
+
+def _house_number(street: str | None) -> str | None:
+    found = re.findall(r"\d+\s*[a-z]?\b", (street or "").lower())
+    return found[-1].replace(" ", "") if found else None
+
+
+def _address_score(ship: dict, s) -> float:
+    """0..1: how well a printed address fits one ship-to (postal code, street + number, city, name)."""
+    blob = _squash(" ".join(str(ship.get(k) or "") for k in ("name", "street", "postal_code", "city")))
+    score = 0.0
+    if s.postal_code and _squash(s.postal_code) and _squash(s.postal_code) in blob:
+        score += 0.35
+    if s.street and _squash(s.street) in blob:
+        score += 0.45
+    elif ship.get("street") and s.street:
+        same_number = _house_number(ship["street"]) == _house_number(s.street)
+        score += 0.45 * fuzz.ratio(_squash(ship["street"]), _squash(s.street)) / 100 * (1.0 if same_number else 0.5)
+    if s.city and _squash(s.city) and _squash(s.city) in blob:
+        score += 0.1
+    if ship.get("name") and s.name:
+        score += 0.1 * fuzz.token_set_ratio(ship["name"], s.name, processor=utils.default_process) / 100
+    return score
+
+
+def ship_to_in_text(text: str, customer: CustomerInfo) -> Match | None:
+    """A ship-to whose street and house number are printed in the message, near a delivery label."""
+    if not text:
+        return None
+    squashed_lines = [(_squash(line), line) for line in text.splitlines()]
+    found = []
+    for s in customer.ship_tos:
+        street = _squash(s.street)
+        if len(street) < 5:
+            continue
+        for i, (sq, _raw) in enumerate(squashed_lines):
+            if street in sq:
+                window = " ".join(raw for _sq, raw in squashed_lines[max(0, i - 3):i + 1])
+                found.append((s, bool(DELIVERY_LABELS.search(window))))
+                break
+    if not found:
+        return None
+    labelled = [s for s, near in found if near]
+    if len(labelled) == 1:
+        return Match(labelled[0].ship_to_id, 0.9, "address in text", [f"{labelled[0].street} printed under a delivery label"])
+    candidates = {s.ship_to_id: s for s, _ in found}
+    if len(candidates) > 1:
+        # The billing address is printed anyway (letterhead, signature); another one is the delivery.
+        bill = _squash(customer.street)
+        others = [s for s in candidates.values() if _squash(s.street) != bill]
+        if len(others) == 1:
+            return Match(others[0].ship_to_id, 0.85, "address in text", [f"{others[0].street} printed besides the billing address"])
+        return None
+    only = next(iter(candidates.values()))
+    if _squash(only.street) == _squash(customer.street):
+        return None  # the billing address in a letterhead or signature says nothing about delivery
+    return Match(only.ship_to_id, 0.85, "address in text", [f"{only.street} printed in the message"])
+
+
+def match_ship_to(extracted: dict, customer: CustomerInfo | None, text: str = "") -> Match:
+    """The customer's ship-to by location id, printed address, address found in the text, or default."""
     if customer is None:
         return Match(None, 0.0, "none", ["no customer"])
     ship = extracted.get("ship_to") or {}
@@ -126,31 +193,26 @@ def match_ship_to(extracted: dict, customer: CustomerInfo | None) -> Match:
     loc = norm_code(ship.get("location_id"))
     if loc:
         for s in options:
-            if norm_code(s.ship_to_id) == loc:
+            if norm_code(s.ship_to_id) == loc or norm_code(s.ship_to_id).endswith(loc) and len(loc) >= 2:
                 return Match(s.ship_to_id, 1.0, "location id", [f"ship-to code {ship.get('location_id')!r}"])
+    scored: list[tuple[str, float]] = []
     if any(ship.get(k) for k in ("street", "postal_code", "city", "name")):
-        scored = []
-        for s in options:
-            score = 0.0
-            if ship.get("postal_code") and norm_code(ship["postal_code"]) == norm_code(s.postal_code):
-                score += 0.45
-            if ship.get("street") and s.street:
-                score += 0.35 * fuzz.token_set_ratio(ship["street"], s.street, processor=utils.default_process) / 100
-            if ship.get("city") and s.city:
-                score += 0.1 * fuzz.ratio(ship["city"], s.city, processor=utils.default_process) / 100
-            if ship.get("name") and s.name:
-                score += 0.1 * fuzz.token_set_ratio(ship["name"], s.name, processor=utils.default_process) / 100
-            scored.append((s.ship_to_id, score))
-        scored.sort(key=lambda kv: -kv[1])
+        scored = sorted(((s.ship_to_id, _address_score(ship, s)) for s in options), key=lambda kv: -kv[1])
         best, score = scored[0]
         if score >= 0.6 and (len(scored) == 1 or scored[1][1] < score - 0.1):
             return Match(best, min(1.0, score + 0.1), "address", [f"address matches ship-to {best}"], scored[1:3])
+    in_text = ship_to_in_text(text, customer)
+    if in_text is not None:
+        return in_text
+    if scored:
         if len(options) == 1:
             return Match(options[0].ship_to_id, 0.6, "only", ["printed address differs; customer's only ship-to"])
-        return Match(None, score, "address", ["ship-to address not recognised"], scored[:3])
+        return Match(None, scored[0][1], "address", ["ship-to address not recognised"], scored[:3])
     if len(options) == 1:
         return Match(options[0].ship_to_id, 0.95, "only", ["no ship-to printed; customer's only ship-to"])
-    return Match(options[0].ship_to_id, 0.8, "default", ["no ship-to printed; customer's first ship-to"])
+    bill = _squash(customer.street)
+    main = next((s for s in options if bill and _squash(s.street) == bill), options[0])
+    return Match(main.ship_to_id, 0.85, "default", [f"no ship-to printed; the billing address {main.ship_to_id}"])
 
 
 # --------------------------------------------------------------------------- articles
@@ -164,14 +226,18 @@ def _tokens(text: str) -> list[str]:
 
 
 def _spec_tokens(text: str) -> set[str]:
-    """Tokens with digits (sizes, norms, bearing numbers): what tells similar articles apart."""
-    specs = set()
+    """Atomic tokens with digits (sizes, norms, bearing numbers, suffixes like 2RS): what tells
+    similar articles apart. "6200-2RS 10x30x9" -> {6200, 2rs, 10, 30, 9}."""
+    atoms = set()
     for token in re.findall(r"[\w.,/×-]*\d[\w.,/×-]*", (text or "").lower()):
         token = token.strip(".,-/").replace(",", ".").replace("×", "x")
-        if token:
-            specs.add(token)
-            specs.update(p for p in re.split(r"[-/x]", token) if p and _SPEC.search(p))
-    return specs
+        for part in re.split(r"[-/]|(?<=\d)x(?=\d)", token):
+            part = part.strip(".").lstrip("øø⌀#")
+            if re.fullmatch(r"\d+(\.\d+)?", part):
+                part = part.rstrip("0").rstrip(".") if "." in part else part  # 5,0 = 5.0 = 5
+            if part and _SPEC.search(part):
+                atoms.add(part)
+    return atoms
 
 
 class ArticleIndex:
@@ -232,9 +298,10 @@ class ArticleIndex:
                 if query_specs:
                     specs = _spec_tokens(text)
                     overlap = len(query_specs & specs) / len(query_specs)
-                    # Specs the candidate has but the query lacks argue against it.
-                    extra = len(specs - query_specs) / max(len(specs), 1)
-                    sim = 0.5 * sim + 0.5 * overlap - 0.1 * extra
+                    # Each spec the candidate has but the query lacks (a 2RS seal, a size)
+                    # argues for a different variant of the same article.
+                    extra = len(specs - query_specs)
+                    sim = 0.5 * sim + 0.5 * overlap - 0.15 * extra
                 best = max(best, sim)
             scored.append((sku, best))
         scored.sort(key=lambda kv: -kv[1])
@@ -254,6 +321,7 @@ def match_article(line: dict, index: ArticleIndex) -> Match:
     for label in ("sku", "customer_sku", "gtin"):
         m = index.by_code(line.get(label), label)
         if m is not None:
+            m.code = line.get(label)
             found.append(m)
     if found:
         best = max(found, key=lambda m: m.score)
@@ -286,6 +354,34 @@ def _fmt(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
+def _unit_by_price(line: dict, product: ProductInfo, factors: dict, index: ArticleIndex, chosen: tuple) -> tuple:
+    """When the printed unit is unsure or ambiguous, the unit whose price fits the printed price wins."""
+    code, factor, uscore, why = chosen
+    price = _dec(line.get("unit_price"))
+    qty, total = _dec(line.get("qty")), _dec(line.get("line_total"))
+    if price is None and qty and total is not None:
+        price = total / qty  # no unit price printed: the line total still tells the unit
+    if price is None or len(factors) < 2:
+        return chosen
+    contract = index.master.contract_price(index.customer_id, product.sku, None, None)
+    base = contract.unit_price if contract else product.unit_price
+    if not base:
+        return chosen
+
+    def fits(f: Decimal) -> bool:
+        return abs(price - base * f) <= base * f * Decimal("0.02")
+
+    if fits(factor):
+        return chosen
+    family = units.family(line.get("uom"))
+    ambiguous = uscore < 0.97 or family in units.CONTAINERS
+    fitting = [(c, f) for c, f in factors.items() if fits(f)]
+    if ambiguous and len(fitting) == 1 and (uscore < 0.97 or units.family(fitting[0][0]) in units.CONTAINERS):
+        c, f = fitting[0]
+        return c, f, 0.9, f"unit {line.get('uom')!r} read as {c}: the printed price fits {c}"
+    return chosen
+
+
 def match_line(line: dict, index: ArticleIndex, min_score: float) -> tuple[dict, dict]:
     """Proposed order line (process-json shape) and its match record."""
     article = match_article(line, index)
@@ -298,13 +394,17 @@ def match_line(line: dict, index: ArticleIndex, min_score: float) -> tuple[dict,
     unit_record = None
     uom, qty_base = line.get("uom"), None
     if product is not None:
-        code, factor, uscore, why = units.resolve(line.get("uom"), index.master.factors_of(product.sku), product.uom)
+        factors = index.master.factors_of(product.sku)
+        code, factor, uscore, why = units.resolve(line.get("uom"), factors, product.uom)
+        code, factor, uscore, why = _unit_by_price(line, product, factors, index, (code, factor, uscore, why))
         uom = code
         qty_base = qty * factor if qty is not None else None
         unit_record = {"score": uscore, "evidence": why, "factor": _fmt(factor)}
     customer_sku = line.get("customer_sku")
     if customer_sku and sku and norm_code(customer_sku) == norm_code(sku) and norm_code(customer_sku) not in index.own_items:
         customer_sku = None  # our own article number printed in the buyer's column: not their part number
+    if not customer_sku and article.method.startswith("cross-reference") and article.code:
+        customer_sku = article.code  # their part number printed where our article number was expected
     proposed = {
         "line_no": line.get("line_no"),
         "sku": sku,
@@ -322,12 +422,12 @@ def match_line(line: dict, index: ArticleIndex, min_score: float) -> tuple[dict,
 
 
 def match_order(extracted: dict, meta: dict, master: MasterView, *, min_score: float = 0.85,
-                customer: Match | None = None) -> tuple[dict, dict]:
+                customer: Match | None = None, text: str = "") -> tuple[dict, dict]:
     """The proposed order (process-json `order` shape) and the match record with all evidence."""
     if customer is None:
         customer = match_customer(extracted, meta, master)
     info = master.customers.get(customer.value) if customer.value else None
-    ship = match_ship_to(extracted, info)
+    ship = match_ship_to(extracted, info, text)
     index = ArticleIndex(master, customer.value)
     lines, records = [], []
     for line in extracted.get("lines") or []:

@@ -22,7 +22,8 @@ def _dec(value) -> Decimal | None:
 
 
 def _issue(check: str, message: str, **data) -> dict:
-    return {"code": "total_mismatch", "severity": "error", "source": "reconcile", "check": check,
+    # No lines at all is not a sum that fails: the reading failed (low confidence in decide).
+    return {"code": "no_lines" if check == "no_lines" else "total_mismatch", "severity": "error", "source": "reconcile", "check": check,
             "message_en": message, "line_no": data.pop("line_no", None), "data": data}
 
 

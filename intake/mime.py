@@ -15,7 +15,6 @@ from email.header import Header, decode_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
-from intake.documents import read_document
 from intake.documents.charsets import decode_bytes
 from intake.documents.common import DEFAULT_MAX_BYTES, Limits, new_document
 from intake.documents.html_doc import html_tables
@@ -233,4 +232,4 @@ def guess_name(content_type: str, index: int) -> str:
     return f"part{index}{ext}"
 
 
-__all__ = ["parse_message", "decode_header_value", "decoded_headers", "read_eml_document", "read_document"]
+__all__ = ["parse_message", "decode_header_value", "decoded_headers", "read_eml_document"]

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "orders@example.com"
+    smtp_pickup_dir: Path | None = None  # no SMTP server: write outgoing mail here as .eml files
     smtp_ca_file: Path | None = None  # CA bundle to trust, for self-signed servers
 
     # ERP

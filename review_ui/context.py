@@ -23,6 +23,7 @@ class SimpleContext:
     engine: Engine
     uow_factory: Callable[[], Any] | None = None
     graph: Any = None
+    store: Any = None  # intake.store.MessageStore, for the original messages
 
     def close(self) -> None:
         self.engine.dispose()

@@ -45,6 +45,9 @@ def get_current_user(request: Request, session: SessionDep) -> UserRead:
     if not isinstance(user_id, int):
         raise NotAuthenticated()
     user = user_service.get(session=session, user_id=user_id)
+    # End this read at once: on SQLite every transaction takes the write lock, and the route may
+    # call core handlers that open their own unit of work.
+    session.rollback()
     if user is None or not user.active:
         request.session.clear()
         raise NotAuthenticated()

@@ -95,6 +95,8 @@ def build_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(money=money, qty=qty, when=when, age=age)
+    # tojson escapes <, >, & and ' (safe inside HTML); decimals and dates print as strings.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": str}
     return Jinja2Templates(env=env)
 
 

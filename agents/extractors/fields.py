@@ -44,6 +44,10 @@ def _label_key(text: str, extra: dict[str, str]) -> str | None:
 def _split_phrase(phrase: Token, extra: dict[str, str]) -> tuple[str | None, str, int]:
     """(field, value text, label length) when the phrase starts with a label."""
     text = phrase.text.strip()
+    m = re.match(r"^(.{1,40}?)\s*[:：]\s*(\S+)\s+(\S.{0,40}?)\s*[:：]\s*\S", text)
+    if m and _label_key(m.group(3), extra) and _label_key(m.group(1), extra):
+        # "Datum: 1.2.2026  Liefertermin: 3.4.2026" in one phrase: only the first pair here
+        return _label_key(m.group(1), extra), m.group(2), len(norm(m.group(1))) + 3
     m = re.match(r"^(.{1,50}?)\s*[:：]\s*(.*)$", text)
     if m:
         key = _label_key(m.group(1), extra)
@@ -92,6 +96,42 @@ def _valid(field: str, value: str, date_order: str | None, language: str | None)
     return None
 
 
+def _split_pairs(phrases: list[Token], extra: dict[str, str]) -> list[Token]:
+    """Split a phrase holding several "label: value" pairs into one token per pair."""
+    out: list[Token] = []
+    for phrase in phrases:
+        words = [(m.start(), m.group()) for m in re.finditer(r"\S+", phrase.text)]
+        starts = []
+        covered = 0
+        for i in range(len(words)):
+            if i < covered:
+                continue
+            for k in range(1, 5):
+                if i + k > len(words):
+                    break
+                chunk = phrase.text[words[i][0]:words[i + k - 1][0] + len(words[i + k - 1][1])]
+                colon = re.search(r"[:：]", chunk)
+                if colon is None:
+                    continue
+                label = chunk[:colon.start()]
+                if label.strip() and _label_key(label, extra):
+                    starts.append(i)
+                    covered = i + k
+                break
+        starts = sorted(set(starts) | {0})
+        if len(starts) <= 1:
+            out.append(phrase)
+            continue
+        width = (phrase.x1 - phrase.x0) / max(len(phrase.text), 1)
+        bounds = [words[i][0] for i in starts] + [len(phrase.text)]
+        for a, b in zip(bounds, bounds[1:]):
+            piece = phrase.text[a:b].strip()
+            if piece:
+                out.append(Token(piece, phrase.x0 + a * width, phrase.x0 + b * width, phrase.top, phrase.bottom,
+                                 phrase.source))
+    return out
+
+
 def _phrases(row: Row) -> list[Token]:
     return row.phrases() if row.unit == "pt" else row.tokens
 
@@ -122,7 +162,7 @@ def find_fields(rows: list[Row], skip: set[int], date_order: str | None, languag
     for at, row in enumerate(rows):
         if row.index in skip or not row.tokens:
             continue
-        phrases = _phrases(row)
+        phrases = _split_pairs(_phrases(row), extra)
         for p_index, phrase in enumerate(phrases):
             key, value_text, strength = _split_phrase(phrase, extra)
             if not key:

@@ -99,7 +99,7 @@ COLUMN_LABELS = _vocab({
     " | Referencia proveedor | Código proveedor | Su código | 供应商料号 | 供应商编号 | 供应商货号 | 贵司料号 | 贵司编号",
     "customer_sku": "our item | our item nr | our part | our part nr | our article nr | our ref | buyer part"
     " | buyer part nr | customer part | customer part nr | customer item | customer sku | customer article"
-    " | material | material nr | Unsere Art nr | Unsere Artikelnummer | Unser Artikel | Materialnummer"
+    " | material | material nr | mat nr | unsere mat nr | unsere materialnummer | our mat nr | Unsere Art nr | Unsere Artikelnummer | Unser Artikel | Materialnummer"
     " | Material | Kunden Art nr | Kundenartikelnummer | Kunden Artikelnummer | Onze art nr | Ons artikelnr"
     " | Onze artikelnummer | Eigen artikelnr | Artikelnr klant | Klant artikelnr | Notre référence"
     " | Notre réf | Réf client | Référence client | Notre code | Code article client | Nuestra referencia"

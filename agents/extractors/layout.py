@@ -124,11 +124,32 @@ def rows_from_page(page: Page, part: str, start_index: int = 0) -> list[Row]:
     rows: list[Row] = []
     for top, bottom, line_words in sorted(lines, key=lambda item: item[0]):
         line_words.sort(key=lambda w: w.source.bbox.x0)
-        tokens = [Token(w.text, w.source.bbox.x0, w.source.bbox.x1, w.source.bbox.top, w.source.bbox.bottom, w.source)
-                  for w in line_words]
+        tokens = _join_digit_groups(
+            [Token(w.text, w.source.bbox.x0, w.source.bbox.x1, w.source.bbox.top, w.source.bbox.bottom, w.source)
+             for w in line_words])
         rows.append(Row(tokens, page=page.number, index=start_index + len(rows), top=top, bottom=bottom,
                         unit="pt", part=part))
     return rows
+
+
+_GROUP_HEAD = re.compile(r"^[-+]?\d{1,3}$")
+_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d+)?(?:\s?[€$£%])?$")
+
+
+def _join_digit_groups(tokens: list[Token]) -> list[Token]:
+    """'1 000' / '1 388,00' printed with a space as thousands separator: one number, not two."""
+    out: list[Token] = []
+    for tok in tokens:
+        if out and _GROUP_HEAD.match(out[-1].text.replace("\u202f", "")) is None and re.fullmatch(r"\d{1,3}(?: \d{3})+", out[-1].text):
+            pass
+        prev = out[-1] if out else None
+        if (prev is not None and _GROUP_TAIL.match(tok.text) and re.fullmatch(r"[-+]?\d{1,3}(?: \d{3})*", prev.text)
+                and 0 <= tok.x0 - prev.x1 < max(tok.height, 1.0) * 0.45):
+            out[-1] = Token(f"{prev.text} {tok.text}", prev.x0, tok.x1, min(prev.top, tok.top), max(prev.bottom, tok.bottom),
+                            _merge_source(prev.source, tok.source))
+        else:
+            out.append(tok)
+    return out
 
 
 _SEPARATED = re.compile(r"\t|\||;")

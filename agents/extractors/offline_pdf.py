@@ -33,9 +33,26 @@ def reindex(rows: list[Row]) -> list[Row]:
 def document_conventions(rows: list[Row], language: str | None = None) -> tuple[str, str | None, str | None]:
     """(decimal separator, date order, language) inferred from the document's own tokens."""
     texts = [row.text for row in rows]
-    language = language or guess_language("\n".join(texts))
+    joined = "\n".join(texts)
+    language = language or guess_language(joined)
     sep = detect_decimal_separator(t.text for row in rows for t in row.tokens) or default_separator(language)
-    return sep, detect_date_order(texts), language
+    order = detect_date_order(texts)
+    if order is None and (language or "").startswith("en"):
+        order = english_date_order(joined)
+    return sep, order, language
+
+
+def english_date_order(text: str) -> str | None:
+    """Day-first for British/European English (GBP, .uk, VAT Reg, EU postcodes), month-first for US."""
+    import re
+
+    uk = len(re.findall(r"GBP|£|\.co\.uk|\bVAT\b|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b", text))
+    us = len(re.findall(r"USD|\$|\b(?:AL|AK|AZ|CA|CO|CT|FL|GA|IL|MA|MI|MN|NJ|NY|OH|PA|TX|VA|WA)\s+\d{5}\b", text))
+    if uk > us:
+        return "dmy"
+    if us > uk:
+        return "mdy"
+    return None
 
 
 def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, sender_domain: str | None = None,

@@ -18,7 +18,7 @@ from agents.extractors.offline_pdf import assemble, document_conventions, reinde
 from agents.extractors.units import UNIT_WORDS, canonical_unit
 from intake.model import Document
 
-_UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS if len(u) > 1 or u in {"x", "m", "l", "g"}),
+_UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS if len(u) > 1 or u in {"x", "m", "l", "g", "u"}),
                             key=len, reverse=True))
 _CJK_UNITS = "箱|件|个|只|台|套|包|卷|双|对|支|片|盒|托|公斤|千克|米"
 _QTY = r"(?P<qty>\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
@@ -27,7 +27,8 @@ _QTY_FIRST = re.compile(
     r"(?:(?:of|von|de|van|du|des|d'|del)\s+)?(?P<rest>[^\n;]+)")
 _CODE_FIRST = re.compile(
     rf"(?i)^\s*(?:[-*•·]\s*)?(?:(?:art(?:ikel)?\.?[- ]?(?:nr|no)\.?|sku|item|ref|réf|code|artikel|货号|料号)\s*[:#]?\s*)?"
-    rf"(?P<code>[A-Z0-9][A-Z0-9\-./_]*\d[A-Z0-9\-./_]*|[A-Z]{{2,}}[-_][A-Z0-9\-_]+)\s*[:\-–,=]?\s*{_QTY}\s*"
+    rf"(?P<code>(?=[A-Z0-9\-./_]*[A-Z\-])[A-Z0-9][A-Z0-9\-./_]*\d[A-Z0-9\-./_]*|[A-Z]{{2,}}[-_][A-Z0-9\-_]+)"
+    rf"(?:\s*[:\-–,=]\s*|\s+){_QTY}\s*"
     rf"(?:(?P<unit>{_UNIT_ALT})\.?(?![\w])|(?P<cjk>{_CJK_UNITS})|x(?![\w]))?(?P<rest>.*)$")
 _KEYED_CODE = re.compile(
     r"(?i)(?:\(|\[|\b)(?:art(?:ikel)?\.?[- ]?(?:nr|no)?\.?|artikelnummer|sku|item(?:\s*(?:no|nr|#))?|ref\.?|réf\.?|referencia"
@@ -36,9 +37,13 @@ _KEYED_CODE = re.compile(
 _BRACKET = re.compile(r"[\[(](?P<code>[A-Z0-9][A-Z0-9\-./_]*\d[A-Z0-9\-./_]*)[\])]")
 _LEADING_CODE = re.compile(r"^(?P<code>[A-Z0-9]*\d[A-Z0-9]*(?:[-./_][A-Z0-9]+)+|[A-Z]{1,5}\d{3,}[A-Z0-9]*|\d{5,})\b")
 _PRICE = re.compile(
-    r"(?i)(?:\bà|\ba\b|@|\bzu je\b|\bzu\b|\bje\b|\bper\b|\beach\b|\bfor\b|\bfür\b|\bpour\b|\bpor\b|\bvoor\b|\bprice\b|\bpreis\b"
-    r"|\bprix\b|\bprecio\b|\bprijs\b|单价)\s*:?\s*(?:EUR|USD|GBP|CHF|€|\$|£)?\s*(?P<price>\d+(?:[.,]\d+)?)\s*(?:€|EUR|USD|GBP|CHF|\$|元)?"
-    r"|(?P<price2>\d+(?:[.,]\d{2}))\s*(?:€|EUR|USD|\$|元)\s*(?:/|per|je|pro|par|por|each|pro)\s*\w+")
+    r"(?i)(?:\bà|\ba\b|\bat\b|@|\bzu je\b|\bzu\b|\bje\b|\bper\b|\beach\b|\bfor\b|\bfür\b|\bpour\b|\bpor\b|\bvoor\b|\bprice\b"
+    r"|\bpreis\b|\bprix\b|\bprecio\b|\bprijs\b|单价|单价为|价格)\s*:?\s*(?P<cur1>EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥)?\s*"
+    r"(?P<price>\d+(?:[.,]\d+)?)\s*(?P<cur2>€|EUR|USD|GBP|CHF|CNY|RMB|\$|元)?"
+    r"|(?P<price2>\d+(?:[.,]\d{2,4}))\s*(?:€|EUR|USD|CHF|\$|元)\s*(?:/|per|je|pro|par|por|each)\s*\w+")
+_PER_UNIT = re.compile(r"(?i)\s*(?:l'unité|l’unité|par unité|pièce|each|per (?:unit|piece|pc)|je (?:Stück|Stk\.?|Einheit)"
+                       r"|pro (?:Stück|Stk\.?)|per stuk|per stuk\.?|la unidad|por unidad|/\s*\w+|每件|每个)\b\.?")
+_FULLWIDTH = str.maketrans({"（": " (", "）": ") ", "，": ", ", "：": ": ", "；": "; ", "　": " "})
 _NOT_ITEM = re.compile(r"(?i)\b(tel|fax|phone|telefon|plz|postfach|iban|bic|ust|vat|btw|kw|page|seite|uhr|hrb)\b")
 
 
@@ -50,13 +55,19 @@ def extract_text(doc: Document, *, sender_domain: str | None = None, hints: dict
     table_rows = []
     for table in doc.tables:
         table_rows.extend(rows_from_table(table, table.source.part or doc.part))
-    order = None
+    order = assemble(rows, part=doc.part, file=doc.name, extractor="offline_text", sender_domain=sender_domain,
+                     hints=hints, language=language)
     if table_rows:
-        order = assemble(reindex(table_rows + rows), part=doc.part, file=doc.name, extractor="offline_text",
-                         sender_domain=sender_domain, hints=hints, language=language)
-    if order is None or not order.lines:
-        order = assemble(rows, part=doc.part, file=doc.name, extractor="offline_text", sender_domain=sender_domain,
-                         hints=hints, language=language)
+        # An HTML table is the exact rendition of what the text shows: its cells win for the lines.
+        from_table = assemble(reindex(table_rows), part=doc.part, file=doc.name, extractor="offline_text",
+                              sender_domain=sender_domain, hints=hints, language=language)
+        if from_table.lines:
+            order.lines = from_table.lines
+            order.printed_line_count = order.printed_line_count or from_table.printed_line_count
+            for name in ("po_number", "order_date", "requested_delivery_date", "currency", "order_total"):
+                if getattr(order, name) is None and getattr(from_table, name) is not None:
+                    setattr(order, name, getattr(from_table, name))
+                    order.confidence[name] = from_table.confidence.get(name, 0.8)
     sep, date_order, language = document_conventions(rows, language)
     if not order.lines:
         order.lines = prose_lines(text, doc.part, sep)
@@ -88,10 +99,16 @@ _STOP_TAIL = re.compile(
 def _split_rest(rest: str, sep: str) -> tuple[str | None, str | None, Decimal | None]:
     """(code, description, unit price) from the text after a quantity."""
     price = None
-    m = _PRICE.search(rest)
-    if m:
-        price = parse_number(m.group("price") or m.group("price2"), sep)
-        rest = rest[:m.start()] + " " + rest[m.end():]
+    for m in _PRICE.finditer(rest):
+        text = m.group("price") or m.group("price2")
+        has_currency = bool(m.group("price2") or m.group("cur1") or m.group("cur2"))
+        if not has_currency and not re.search(r"[.,]\d", text):
+            continue  # "Typ A 8" is not a price
+        price = parse_number(text, sep)
+        tail = _PER_UNIT.match(rest, m.end())
+        end = tail.end() if tail else m.end()
+        rest = rest[:m.start()] + " " + rest[end:]
+        break
     code = None
     m = _KEYED_CODE.search(rest) or _BRACKET.search(rest)
     if m:
@@ -108,11 +125,19 @@ def _split_rest(rest: str, sep: str) -> tuple[str | None, str | None, Decimal | 
     return code, desc, price
 
 
+_CUSTOMER_CODE = re.compile(r"(?i)\b(?:our|unsere?|notre|nos|onze|ons|nuestra|nuestro|mat(?:erial)?(?:-?nr)?|我方|我司)\b")
+
+
+def _code_role(text: str) -> str:
+    """A code keyed "Art.-Nr."/"réf." names our article; "our part no." / "Material" the buyer's."""
+    return "customer_sku" if _CUSTOMER_CODE.search(text) else "sku"
+
+
 def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
     """Order lines written as sentences or bullet lists ("20 Kartons Handschuhe (Art. 100234)")."""
     lines: list[ExtractedLine] = []
     for number, raw in enumerate(text.splitlines()):
-        line = raw.strip()
+        line = raw.strip().translate(_FULLWIDTH)
         if not line or len(line) > 300 or _NOT_ITEM.search(line):
             continue
         prov = Provenance(part=part, line=number)
@@ -120,7 +145,7 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
         m = _CODE_FIRST.match(line)
         if m and not find_dates(line[:m.end("qty")]):
             code, desc, price = _split_rest(m.group("rest") or "", sep)
-            found.append((m.group("code"), m.group("qty"), m.group("unit") or m.group("cjk"), desc, price))
+            found.append((m.group("code"), m.group("qty"), m.group("unit") or m.group("cjk"), desc, price, "sku"))
         else:
             for m in _QTY_FIRST.finditer(line):
                 if find_dates(line[max(0, m.start() - 3):m.end("qty") + 3]):
@@ -134,11 +159,15 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
                     rest = rest[:nxt.start() + 1]
                 code, desc, price = _split_rest(rest, sep)
                 if not code and not desc:
+                    # "外六角螺栓 M10 (货号 WL53-0027) 1箱, 单价 55.40": the item is named before the quantity
+                    code, desc, prefix_price = _split_rest(re.sub(r"^[-*•·]\s*", "", line[:m.start()]), sep)
+                    price = price or prefix_price
+                if not code and not desc:
                     continue
-                found.append((code, m.group("qty"), unit, desc, price))
+                found.append((code, m.group("qty"), unit, desc, price, _code_role(rest)))
                 if not nxt:
                     break
-        for code, qty_text, unit, desc, price in found:
+        for code, qty_text, unit, desc, price, code_role in found:
             qty = parse_number(qty_text, sep)
             if qty is None or qty <= 0:
                 continue
@@ -147,7 +176,7 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
             if unit and unit.lower() not in {"x", "×"}:
                 set_line(item, "uom", unit, 0.75, prov)
             if code:
-                set_line(item, "customer_sku", code, 0.6, prov)
+                set_line(item, code_role, code, 0.6, prov)
             set_line(item, "description", desc, 0.7, prov)
             set_line(item, "unit_price", price, 0.7, prov)
             lines.append(item)

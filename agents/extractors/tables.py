@@ -275,8 +275,12 @@ def assign(row: Row, columns: list[Column]) -> dict[str, list[Token]]:
             continue
         # A left-aligned phrase belongs to the column it starts in; only trailing numbers that sit
         # under a numeric column are split off ("Type III 15" -> description + qty).
-        tail = [i for i, (tok, idx) in enumerate(zip(group, idxs))
-                if i > 0 and regions[idx][2].role in NUMERIC_ROLES and looks_numeric(tok.text)]
+        tail = []
+        for i in range(len(group) - 1, 0, -1):  # only trailing numbers under numeric columns split off
+            if regions[idxs[i]][2].role in NUMERIC_ROLES and looks_numeric(group[i].text):
+                tail.append(i)
+            else:
+                break
         body = [t for i, t in enumerate(group) if i not in tail]
         home = region_of(Token("", body[0].x0, body[-1].x1))  # the phrase's own centre decides
         for i, (tok, idx) in enumerate(zip(group, idxs)):
@@ -316,9 +320,41 @@ def _fix_types(cells: dict[int, list[Token]], regions: list) -> None:
             cells[idx] = keep
             cells.setdefault(desc_idx, []).extend(move)
             cells[desc_idx].sort(key=lambda t: t.x0)
+    _spread_numbers(cells, regions)
+
+
+def _spread_numbers(cells: dict[int, list[Token]], regions: list) -> None:
+    """When two numbers crowd one numeric column while a neighbour is empty (header words not aligned
+    with right-aligned figures), give the numbers to the numeric columns in reading order."""
+    from itertools import combinations
+
+    numeric = [i for i, r in enumerate(regions) if r[2].role in NUMERIC_ROLES - {"line_no"}]
+    tokens = sorted((t for i in numeric for t in cells.get(i, []) if looks_numeric(t.text)), key=lambda t: t.x0)
+    if not tokens or all(sum(1 for t in cells.get(i, []) if looks_numeric(t.text)) <= 1 for i in numeric):
+        return
+    if len(tokens) > len(numeric):
+        return
+    best, best_cost = None, None
+    for combo in combinations(numeric, len(tokens)):
+        cost = sum(abs(tok.center - regions[i][2].center) for tok, i in zip(tokens, combo))
+        if best_cost is None or cost < best_cost:
+            best, best_cost = combo, cost
+    for i in numeric:
+        cells[i] = [t for t in cells.get(i, []) if not looks_numeric(t.text)]
+    for tok, i in zip(tokens, best):
+        cells.setdefault(i, []).append(tok)
 
 
 _TAX_WORDS = {"tax", "taxes", "vat", "mwst", "ust", "btw", "tva", "iva", "增值税", "税额", "税"}
+
+
+_PAGE_FOOTER = re.compile(
+    r"(?i)^\s*(?:page|seite|pagina|página|pag\.?|blatt|p\.)\s*\d+\s*(?:/|of|von|van|sur|de|di)\s*\d+\s*$"
+    r"|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$|^\s*\d+\s*/\s*\d+\s*$")
+
+
+def _is_page_footer(row: Row) -> bool:
+    return bool(_PAGE_FOOTER.match(" ".join(t.text for t in row.tokens)))
 
 
 def _row_label(row: Row, vocab) -> str | None:
@@ -332,7 +368,7 @@ def _row_label(row: Row, vocab) -> str | None:
 def total_candidate(row: Row, sep: str | None) -> tuple[str, bool, Decimal, Row] | None:
     """(net|gross, label is exact, amount, row) for a totals line; tax lines are not totals."""
     words = [t.text for t in row.tokens if not looks_numeric(t.text) and t.text.strip() not in "€$£%"]
-    text = " ".join(words)
+    text = _NUMBER_IN_TEXT.sub(" ", " ".join(words))
     n = norm(text)
     if not n or len(n) > 50 or set(n.split()) & _TAX_WORDS and "excl" not in n and "without" not in n and "sin" not in n:
         return None
@@ -343,12 +379,20 @@ def total_candidate(row: Row, sep: str | None) -> tuple[str, bool, Decimal, Row]
     return key, score >= 100, numbers[-1], row
 
 
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])[-+]?\d[\d.,' ]*\d(?![\w])|(?<![\w.,])\d(?![\w.,])")
+
+
 def _numbers(row: Row, sep: str | None) -> list[Decimal]:
     values = []
     for tok in row.tokens:
         value = parse_number(tok.text, sep)
         if value is not None:
             values.append(value)
+            continue
+        for m in _NUMBER_IN_TEXT.finditer(tok.text):
+            value = parse_number(m.group().strip(), sep)
+            if value is not None:
+                values.append(value)
     return values
 
 
@@ -363,6 +407,10 @@ class _Item:
 def _qty_value(tokens: list[Token], sep: str | None) -> tuple[Decimal | None, str | None]:
     qty, unit = None, None
     for tok in tokens:
+        whole = parse_number(tok.text, sep)
+        if whole is not None and qty is None:
+            qty = whole
+            continue
         for piece in re.split(r"\s+", tok.text):
             m = re.fullmatch(r"([\d.,]+)([A-Za-zÄÖÜäöüéè()]+\.?)", piece)
             if m and qty is None and canonical_unit(m.group(2)):
@@ -388,9 +436,15 @@ def _is_anchor(cells: dict[str, list[Token]], sep: str | None) -> bool:
 def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | None = None,
                language: str | None = None, hints: dict | None = None) -> TableResult:
     """Read the table whose header is rows[start] (continuing over pages with repeated headers)."""
-    columns, header_used = _merge_stacked(rows, start, header_columns(rows[start]))
+    upper = _record_upper(rows, start)
+    if upper is not None:
+        columns, header_used = header_columns(rows[start]), [start - 1, start]
+        upper = resolve_roles(upper, hints)
+    else:
+        columns, header_used = _merge_stacked(rows, start, header_columns(rows[start]))
     columns = resolve_roles(columns, hints)
     result = TableResult(columns=columns, header_rows=list(header_used))
+    record_prev: Row | None = None
     result.used_rows.update(header_used)
     items: list[_Item] = []
     pending: list[Row] = []  # text-only rows not yet attached
@@ -430,6 +484,8 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
             continue
         if row.unit == "pt" and not awaiting_header and row.top - last_row.bottom > max(row.height, 8) * 4 and items:
             suspended = True
+        if _is_page_footer(row):
+            continue
         if _row_label(row, CARRIED_LABELS):
             result.carried += 1
             result.used_rows.add(row.index)
@@ -444,7 +500,9 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
         total = total_candidate(row, sep)
         cells = assign(row, result.columns)
         anchor = _is_anchor(cells, sep)
-        if (total or _row_label(row, TOTAL_LABELS) and numbers) and (not anchor or not cells.get("description")):
+        short_label = total is not None and len([t for t in row.tokens if not looks_numeric(t.text)]) <= 4 and not any(
+            cells.get(r) for r in CODE_ROLES)
+        if (total or _row_label(row, TOTAL_LABELS) and numbers) and (not anchor or not cells.get("description") or short_label):
             if total:
                 result.totals.append(total)
             result.used_rows.add(row.index)
@@ -454,6 +512,28 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
                 break
             continue
         if suspended:
+            continue
+        if upper is not None:
+            # Two-line records: item line (pos, code, description) then a numbers line (qty, unit, prices).
+            numbers_in_row = sum(1 for t in row.tokens if _is_number_token(t.text))
+            others = [t for t in row.tokens if not _is_number_token(t.text) and not canonical_unit(t.text)]
+            numeric_only = numbers_in_row >= 1 and (not others or (numbers_in_row >= 2 and len(others) == 1
+                                                                   and len(others[0].text) <= 8))
+            if numeric_only and anchor:
+                if record_prev is not None:
+                    for role, toks in assign(record_prev, upper).items():
+                        cells.setdefault(role, []).extend(toks)
+                    result.used_rows.add(record_prev.index)
+                items.append(_Item(row, cells))
+                record_prev, last_row = None, row
+                result.used_rows.add(row.index)
+                continue
+            if record_prev is None or row.top - record_prev.bottom > row.height * 0.8:
+                record_prev = row
+            else:
+                record_prev = Row(record_prev.tokens + row.tokens, record_prev.page, record_prev.index,
+                                  record_prev.top, row.bottom, record_prev.unit, record_prev.part)
+            last_row = row
             continue
         if anchor:
             item = _Item(row, cells)
@@ -508,6 +588,20 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
     result.confidence = min(1.0, 0.55 + 0.1 * len(roles & {"qty", "unit_price", "line_total", "description"}) +
                             0.05 * len(roles & CODE_ROLES))
     return result
+
+
+def _record_upper(rows: list[Row], start: int) -> list[Column] | None:
+    """Columns of an item line printed above a numbers-only header line (two-line records)."""
+    if start == 0 or rows[start].unit != "pt":
+        return None
+    above, main = rows[start - 1], rows[start]
+    if above.page != main.page or main.top - above.bottom > main.height * 1.5 or not above.tokens:
+        return None
+    cols = header_columns(above)
+    roles = _roles(cols)
+    if len(roles) >= 2 and roles & ITEM_ROLES and "qty" not in roles and not (_roles(header_columns(main)) & ITEM_ROLES):
+        return cols
+    return None
 
 
 def _retype_columns(items: list[_Item], columns: list[Column]) -> bool:
@@ -572,6 +666,12 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
     below = [t for t in extra_tokens if t.top >= item.row.top]
     parts = [_text_of(above), _text_of(desc_tokens), _text_of(below)]
     description = " ".join(p for p in parts if p).strip() or None
+    if description and not cells.get("delivery_date") and any(c.role == "delivery_date" for c in columns):
+        # an overlong description ran into the date column: "…zinc plated30/12/2026"
+        m = re.search(r"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})$", description)
+        if m and parse_date(m.group(1), date_order, language):
+            set_line(line, "delivery_date", parse_date(m.group(1), date_order, language), conf * 0.8, prov(desc_tokens))
+            description = description[:m.start()].strip() or None
     if description:
         m = _BRACKET_SKU.search(description)
         if m and line.sku is None:
@@ -600,6 +700,11 @@ def _make_line(item: _Item, columns: list[Column], sep: str | None, date_order: 
     if toks:
         set_line(line, "delivery_date", parse_date(" ".join(t.text for t in toks), date_order, language), conf * 0.95,
                  prov(toks))
+    if line.qty is None and line.unit_price and line.line_total is not None:
+        # quantity unreadable (overprinted by a long description): derive it from the printed amounts
+        derived = line.line_total / line.unit_price
+        if derived == derived.to_integral_value() and derived > 0:
+            set_line(line, "qty", derived.quantize(Decimal(1)), 0.5)
     # Arithmetic cross-check raises or lowers confidence in the numbers.
     if line.qty is not None and line.unit_price is not None and line.line_total is not None:
         expected = line.qty * line.unit_price

@@ -9,9 +9,9 @@ import re
 
 _UNITS: dict[str, str] = {}
 for _code, _words in {
-    "EA": "ea each pc pcs pce piece pieces st stk stck stück stueck stuck x unit units unit(s) u un "
+    "EA": "u ea each pc pcs pce pces piece pieces st stk stck stück stueck stuck x unit units unit(s) u un "
     "ud uds unidad unidades c62 h87 stuks stuk pièce pièces pce. pièce(s) pz 件 个 只 台 片 支",
-    "BOX": "box boxes bx karton kartons krt ctn ctns carton cartons doos dozen kt boîte boîtes boite "
+    "BOX": "kart kart. krt. omdoos ds bte btes bt box boxes bx karton kartons krt ctn ctns carton cartons doos dozen kt boîte boîtes boite "
     "boites caja cajas cj bx. 箱 盒 ct car",
     "CS": "case cases cs kiste kisten colli colis",
     "PK": "pack packs pk pkg paket pakete packung pak pakken paquet paquets paquete paquetes pq 包",
@@ -20,7 +20,8 @@ for _code, _words in {
     "G": "g gr gramm gram",
     "L": "l ltr liter litre litres litro litros 升",
     "M": "m mtr meter metre mètre metro metros lfm 米",
-    "ROLL": "roll rolls rolle rollen rol rollen rouleau rouleaux rollo rollos 卷",
+    "ROLL": "rl rlx rol. roll rolls rolle rollen rol rollen rouleau rouleaux rollo rollos 卷",
+    "BAG": "bag bags sac sacs sachet sachets beutel btl zak zakken bolsa bolsas 袋",
     "SET": "set sets satz jeu juego 套",
     "PR": "pair pairs paar paire paires par pares 双 对",
     "DZ": "dz doz dozen dutzend douzaine docena 打",

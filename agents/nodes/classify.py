@@ -51,8 +51,14 @@ def classify(state: OrderState, context: Context) -> dict:
     text = "\n".join([message.subject] + [d.text + "\n" + d.quoted_text for d in documents]
                      + [p.text for d in documents for p in d.pages])
     injection = list(context.reader.detect_injection(text))
+    kind = classification.kind
+    category = getattr(classification, "category", None)
+    if kind == "not_order" and (category == "unreadable" or (unreadable and category in (None, "other"))):
+        # Order wording we could not read, or an unreadable part: a person looks rather than
+        # a possible order being dropped as a non-order.
+        kind = "order"
     return {
-        "kind": classification.kind,
+        "kind": kind,
         "classification": {"kind": classification.kind, "reasons": list(classification.reasons),
                            "confidence": float(classification.confidence)},
         "meta": message_meta(message),

@@ -25,6 +25,7 @@ def decide(state: OrderState, context: Context) -> dict:
         low_fields=low,
         rules=rules,
         original_order=state.get("original_order"),
+        kind_confidence=float((state.get("classification") or {}).get("confidence", 1.0)),
     )
     versions = {**(state.get("versions") or {}), "rule_set": rules.get("version")}
     return {"decision": result.decision, "review_reasons": result.reasons, "reasons_detail": result.detail,

@@ -1,11 +1,16 @@
 """match: the extracted order against master data (customer, ship-to, articles, units)."""
 from __future__ import annotations
 
+from agents.completion import complete
 from agents.context import Context
 from agents.decide import DEFAULT_RULES
 from agents.matching import match_customer, match_order
+from agents.missed import missed_fields
 from agents.nodes._timing import timed
 from agents.state import OrderState
+
+
+TEXT_EXTRACTORS = ("offline_text", "llm", "offline_text+llm")
 
 
 @timed("match")
@@ -17,6 +22,17 @@ def match(state: OrderState, context: Context) -> dict:
     master = context.book.master()
     customer = match_customer(extracted, state.get("meta") or {}, master)
     rules = {**DEFAULT_RULES, **context.book.effective_rules(customer.value)}
+    message = context.load_message(state["message_key"])
+    text = "\n".join(d.text or "\n".join(p.text for p in d.pages) for d in message.readable_documents)
     proposal, record = match_order(extracted, state.get("meta") or {}, master,
-                                   min_score=float(rules["min_match_score"]), customer=customer)
+                                   min_score=float(rules["min_match_score"]), customer=customer, text=text)
+    line_dates = [line.get("delivery_date") for line in extracted.get("lines") or []]
+    if state.get("kind") == "order":
+        sent = ((state.get("meta") or {}).get("date") or "")[:10] or None
+        record["derived"], record["uncertain"] = complete(proposal, master, sent, line_dates=line_dates,
+                                                          date_in_text=extracted.get("extractor") in TEXT_EXTRACTORS)
+    elif state.get("kind") == "change":
+        record["derived"], record["uncertain"] = complete(proposal, master, None, line_dates=line_dates)
+    if state.get("kind") != "cancel":
+        record["missed"] = missed_fields(message, extracted)
     return {"proposal": proposal, "match": record, "rules": rules}

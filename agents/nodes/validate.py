@@ -20,6 +20,17 @@ def validate(state: OrderState, context: Context) -> dict:
     original = None
     if kind in ("change", "cancel") and proposal.get("customer_id") and proposal.get("po_number"):
         original = context.book.find_order(proposal["customer_id"], proposal["po_number"])
+    update: dict = {}
+    if original is not None:
+        # The PO number is confirmed by the booked order it refers to.
+        update["match"] = {**(state.get("match") or {}), "confirmed": ["po_number"]}
+        # A change names what changes; everything it does not print stays as booked.
+        filled = {k: original[k] for k in ("order_date", "requested_delivery_date", "currency")
+                  if not proposal.get(k) and original.get(k)}
+        if original.get("ship_to_id") and (state.get("match") or {}).get("ship_to", {}).get("method") in ("default", "none", "only"):
+            filled["ship_to_id"] = original["ship_to_id"]
+        if filled:
+            update["proposal"] = {**proposal, **filled}
     checks: list[dict] = []
     if kind != "cancel":
         received = ((state.get("meta") or {}).get("date") or "")[:10] or None
@@ -31,4 +42,4 @@ def validate(state: OrderState, context: Context) -> dict:
             checks.append({**result, "source": "rules"})
         tolerance = Decimal(str(rules.get("total_rounding_tolerance") or "0.05"))
         checks.extend(reconcile(state.get("extracted") or {}, tolerance))
-    return {"checks": checks, "original_order": original, "rules": rules}
+    return {"checks": checks, "original_order": original, "rules": rules, **update}

@@ -6,6 +6,7 @@ Never raises on bad input: a file that cannot be read comes back as a Document w
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from intake.documents.common import DEFAULT_MAX_BYTES, Limits, unreadable
 from intake.documents.sniff import sniff
@@ -30,7 +31,7 @@ def read_document(
     """Read one file into a Document (part defaults to "attachment:<name>"); never raises."""
     limits = limits or Limits()
     if max_bytes is not None:
-        limits = Limits(max_bytes=max_bytes, max_total_unpacked=max(limits.max_total_unpacked, max_bytes))
+        limits = replace(limits, max_bytes=max_bytes, max_total_unpacked=max(limits.max_total_unpacked, max_bytes))
     part = part or f"attachment:{name}"
     content_type = (content_type or "").lower()
     if len(data) > limits.max_bytes:

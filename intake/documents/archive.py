@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from intake.documents.common import Limits, mark_unreadable, new_document
 from intake.model import Document
@@ -69,7 +70,7 @@ def read_archive(name: str, data: bytes, content_type: str, part: str, limits: L
             ))
     except UnsafeArchive as exc:
         return mark_unreadable(doc, str(exc))
-    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, RuntimeError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, RuntimeError, ValueError) as exc:
         return mark_unreadable(doc, f"corrupt zip ({type(exc).__name__})")
     doc.text = "\n".join(d.name for d in doc.embedded)
     return doc

@@ -35,7 +35,7 @@ def _codec(label: str | None) -> str | None:
         return None
     try:
         return codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError, TypeError):  # unknown, or garbage such as NUL bytes in the label
         return None
 
 
@@ -53,7 +53,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             tried.append(codec)
             try:
                 text = data.decode(codec)
-            except (UnicodeDecodeError, LookupError):
+            except (UnicodeDecodeError, LookupError, ValueError):
                 continue
             if text.startswith("\ufeff"):
                 text = text[1:]

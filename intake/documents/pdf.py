@@ -1,6 +1,7 @@
 """PDF reader: one pdfplumber pass per page; text, lines and tables are built from its words."""
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import statistics
@@ -144,32 +145,36 @@ def _ruled_tables(page, words: list[Word], number: int, part: str) -> list[Table
     """Cell boxes from pdfplumber's line finder; cell text from the words already read."""
     tables = []
     for found in page.find_tables():
-        rows: list[list[str]] = []
-        sources: list[list[Source | None]] = []
         x0, top, x1, bottom = found.bbox
-        inside = [w for w in words if _centre_in(w.source.bbox, (x0, top, x1, bottom))]
-        for row in found.rows:
-            texts, cell_sources = [], []
-            for cell in row.cells:
-                if cell is None:
-                    texts.append("")
-                    cell_sources.append(None)
-                    continue
-                cell_words = [w for w in inside if _centre_in(w.source.bbox, cell)]
-                cell_words.sort(key=lambda w: (w.source.line or 0, w.source.bbox.x0))
-                texts.append(" ".join(w.text for w in cell_words))
-                cell_sources.append(Source(part=part, page=number, bbox=BBox(*cell)))
-            rows.append(texts)
-            sources.append(cell_sources)
+        grid = [row.cells for row in found.rows]
+        texts: list[list[list[Word]]] = [[[] for _ in cells] for cells in grid]
+        row_tops = [min((c[1] for c in cells if c), default=top) for cells in grid]
+        for word in words:
+            box = word.source.bbox
+            cx, cy = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+            if not (x0 <= cx <= x1 and top <= cy <= bottom):
+                continue
+            # rows are ordered top to bottom: the last row starting above the word's centre
+            r = bisect.bisect_right(row_tops, cy) - 1
+            for rr in (r, r - 1):  # a merged cell may start in the row above
+                if 0 <= rr < len(grid):
+                    c = _cell_at(grid[rr], cx, cy)
+                    if c is not None:
+                        texts[rr][c].append(word)
+                        break
+        rows = [[" ".join(w.text for w in sorted(cell, key=lambda w: (w.source.line or 0, w.source.bbox.x0))) for cell in row] for row in texts]
+        sources = [[Source(part=part, page=number, bbox=BBox(*cell)) if cell else None for cell in cells] for cells in grid]
         if len(rows) < 2 and max((len(r) for r in rows), default=0) < 2:
             continue  # a box drawn around a block of text, not a table
         tables.append(make_table(rows, Source(part=part, page=number, bbox=BBox(x0, top, x1, bottom)), sources))
     return tables
 
 
-def _centre_in(box: BBox, cell) -> bool:
-    cx, cy = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
-    return cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]
+def _cell_at(cells, cx: float, cy: float) -> int | None:
+    for index, cell in enumerate(cells):
+        if cell is not None and cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]:
+            return index
+    return None
 
 
 def _read_embedded(doc: Document, data: bytes, part: str, limits: Limits, depth: int) -> None:

@@ -38,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
     from oms.evaluation.runner import CorpusError, evaluate
     from oms.evaluation.thresholds import check_thresholds, load_thresholds
 
+    import logging
+
+    if not getattr(args, "verbose", False):  # per-message INFO lines would drown the progress bar
+        logging.getLogger().setLevel(logging.WARNING)
     try:
         report = evaluate(args.corpus, progress=not args.no_progress)
     except CorpusError as exc:

@@ -6,7 +6,8 @@ import time
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("folder", help="folder with products.csv, customers.csv, ... (see DESIGN.md)")
+    parser.add_argument("folder", nargs="?", help="folder with products.csv, customers.csv, ... (see DESIGN.md)")
+    parser.add_argument("--from-erp", action="store_true", help="first pull products, parties and stock from the ERP (Tryton, OMS_ERP_*) into FOLDER (default: a temp folder)")
     parser.add_argument("--url", help="database URL (default: OMS_DATABASE_URL)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
@@ -20,6 +21,13 @@ def run(args) -> int:
     from oms_core.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
     url = args.url or get_settings().database_url
+    if args.from_erp:
+        from oms_core.adapters.erp.tryton_master import pull_master
+
+        args.folder = str(pull_master(get_settings(), args.folder))
+    elif not args.folder:
+        print("import-master needs FOLDER (or --from-erp)", file=sys.stderr)
+        return 2
     if not args.no_migrate:
         upgrade(url)
     engine = make_engine(url)

@@ -1,7 +1,8 @@
 """Pure scoring of pipeline results against corpus truth (no database, no pipeline imports).
 
 A predicted line matches a truth line when sku, qty_base and unit_price are equal (decimals compared
-as numbers). Whole-order exact match: right kind; for orders and changes the header (customer, PO
+as numbers; for an unknown article, whose base unit nobody knows, a missing qty_base may be replaced
+by an equal ordered qty). Whole-order exact match: right kind; for orders and changes the header (customer, PO
 number, order date, requested delivery date, ship-to, currency) and the multiset of lines match; for
 cancellations customer and PO number match; for non-orders the kind alone.
 """
@@ -41,13 +42,24 @@ def line_key(line: dict) -> tuple:
     return (str(sku).strip().casefold() if sku else None, as_decimal(line.get("qty_base")), as_decimal(line.get("unit_price")))
 
 
+def lines_match(truth_line: dict, pred_line: dict) -> bool:
+    """Equal sku, qty_base and unit_price. An unknown article (truth sku null) has no known base unit,
+    so there a predicted line without qty_base matches on the ordered quantity instead."""
+    t_sku, t_base, t_price = line_key(truth_line)
+    p_sku, p_base, p_price = line_key(pred_line)
+    if t_sku != p_sku or t_price != p_price:
+        return False
+    if t_base == p_base:
+        return True
+    return t_sku is None and p_base is None and as_decimal(truth_line.get("qty")) == as_decimal(pred_line.get("qty"))
+
+
 def match_lines(truth_lines: list[dict], pred_lines: list[dict]) -> tuple[list[tuple[dict, dict]], list[dict], list[dict]]:
     """Pair lines with equal (sku, qty_base, unit_price); returns (pairs, missing truth lines, extra predicted lines)."""
     remaining = list(pred_lines)
     pairs, missing = [], []
     for t in truth_lines:
-        key = line_key(t)
-        hit = next((p for p in remaining if line_key(p) == key), None)
+        hit = next((p for p in remaining if lines_match(t, p)), None)
         if hit is None:
             missing.append(t)
         else:

@@ -91,3 +91,37 @@ class SmtpSender:
                 smtp.close()
                 raise
         return smtp
+
+
+class PickupDirSender:
+    """The embedded default without an SMTP server: each message becomes an .eml file in a folder.
+
+    Like an MTA pickup directory: written atomically under the Message-ID, so a resend of the
+    same confirmation replaces, never doubles, its file. Set OMS_SMTP_PICKUP_DIR to use it.
+    """
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+
+    def send(self, message: EmailMessage) -> str:
+        """Write the message; returns its Message-ID."""
+        import hashlib
+        import os
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        message_id = message["Message-ID"]
+        name = hashlib.sha256(message_id.encode()).hexdigest()[:24] + ".eml"
+        tmp = self.folder / f".{name}.tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(message.as_bytes())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.folder / name)
+        return message_id
+
+
+def build_sender(settings):
+    """SMTP when OMS_SMTP_HOST is set; else the pickup folder when OMS_SMTP_PICKUP_DIR is set."""
+    if not settings.smtp_host and getattr(settings, "smtp_pickup_dir", None):
+        return PickupDirSender(settings.smtp_pickup_dir)
+    return SmtpSender.from_settings(settings)

@@ -1,6 +1,7 @@
 """Column types that behave the same on SQLite and PostgreSQL (UTC datetimes, JSON with Decimals)."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -54,4 +55,15 @@ class Json(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else jsonable(value)
+        # one C-level round trip through json is much cheaper than walking the value in Python
+        return None if value is None else json.loads(json.dumps(value, default=_json_default))
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

@@ -192,12 +192,12 @@ def _without_marker(payload: dict) -> dict:
 def build_dispatcher(settings, uow_factory: Callable) -> Dispatcher:
     """The dispatcher for these settings: ERP adapter by OMS_ERP, SMTP by OMS_SMTP_*."""
     from oms_core.adapters.erp import build_adapter
-    from oms_core.adapters.smtp import SmtpSender
+    from oms_core.adapters.smtp import build_sender
 
     backoff = Backoff(base_seconds=float(getattr(settings, "outbox_backoff_seconds", 30)),
                       cap_seconds=float(getattr(settings, "outbox_backoff_cap_seconds", 3600)))
     return Dispatcher(
-        uow_factory, lambda: build_adapter(settings), SmtpSender.from_settings(settings),
+        uow_factory, lambda: build_adapter(settings), build_sender(settings),
         sender=settings.smtp_from, max_attempts=settings.outbox_max_attempts, backoff=backoff,
         batch_size=int(getattr(settings, "outbox_batch_size", 20)),
         poll_seconds=float(getattr(settings, "outbox_poll_seconds", 2.0)),

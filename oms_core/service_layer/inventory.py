@@ -31,10 +31,10 @@ def ship_country(order: Order, uow) -> str | None:
     return customer.bill_address.country if customer else None
 
 
-def reserve_order(order: Order, uow, kind: str, now: datetime, components=None) -> Plan:
+def reserve_order(order: Order, uow, kind: str, now: datetime, components=None, new: bool = False) -> Plan:
     """Reserve what each active line still lacks (under row locks) and refresh line quantities."""
     components = components if components is not None else components_of(order, uow)
-    held = _held(uow.stock.reservations_for(order.order_id))
+    held = _held([] if new else uow.stock.reservations_for(order.order_id))
     needs = []
     for line in order.active_lines():
         for sku, per_unit in components.get(line.line_no, {}).items():
@@ -43,8 +43,9 @@ def reserve_order(order: Order, uow, kind: str, now: datetime, components=None) 
                 needs.append(Need(line.line_no, sku, missing))
     plan = Plan((), ())
     if needs:
+        ranking = rank_warehouses(uow.stock.warehouses(), ship_country(order, uow))  # before locking: short locks
         atp = {(s.warehouse_id, s.sku): s.atp for s in uow.stock.lock({n.sku for n in needs})}
-        plan = plan_allocation(needs, atp, rank_warehouses(uow.stock.warehouses(), ship_country(order, uow)))
+        plan = plan_allocation(needs, atp, ranking)
         expires = now + timedelta(minutes=uow.soft_reservation_minutes) if kind == ReservationKind.SOFT else None
         new = [Reservation(order.order_id, a.line_no, a.sku, a.warehouse_id, a.qty, kind, expires_at=expires,
                            created_at=now) for a in plan.allocations]

@@ -64,9 +64,11 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.session.close()
 
     def commit(self) -> None:
+        self.events.flush()
         self.session.commit()
 
     def rollback(self) -> None:
+        self.events.pending.clear()
         self.session.rollback()
 
 

@@ -5,7 +5,8 @@ import logging
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
+from starlette.datastructures import UploadFile
 
 from review_ui.audit import record
 from review_ui.deps import ContextDep, CurrentUser, guarded

@@ -104,6 +104,7 @@ def run_backtest(request: Request, context: ContextDep, session: SessionDep, for
     before, after = effective_functions(context, customer_id, changes)
     # A global change can move any customer; a customer's change only its own messages.
     rows = bt.recent_messages(session=session, limit=n, customer_id=customer_id)
+    session.rollback()  # rows are plain tuples; free the database before rendering
     result = bt.backtest(rows, before, after)
     template = "partials/backtest.html" if request.headers.get("hx-request") else "admin/rules.html"
     if template == "admin/rules.html":

@@ -165,6 +165,7 @@ def backtest(body: RuleChangeIn, session: SessionDep, context: ContextDep) -> di
 
     before, after = effective_functions(context, body.customer_id, body.changes)
     rows = bt.recent_messages(session=session, limit=body.n, customer_id=body.customer_id)
+    session.rollback()
     result = bt.backtest(rows, before, after)
 
     def flip(f: bt.Flip) -> dict:

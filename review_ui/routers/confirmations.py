@@ -39,6 +39,7 @@ def confirmation_page(request: Request, outbox_id: int, session: SessionDep, con
     row = conf_view.load(session=session, outbox_id=outbox_id)
     if row is None:
         raise HTTPException(404, "no such confirmation")
+    session.rollback()  # end our read before the core opens its own unit of work
     order = orders_view.order_detail(context, row.order_id) or {"order_id": row.order_id, "lines": []}
     payload = row.payload if isinstance(row.payload, dict) else {}
     subject, text = conf_view.rendered(order, payload, _language(session, order.get("customer_id")))

@@ -30,15 +30,30 @@ DOWNLOAD_HEADERS = {
 
 def load_raw(context, message_key: str) -> bytes | None:
     """The stored original message, or None when the store does not have it."""
+    store = getattr(context, "store", None)
     try:
-        from intake.store import MessageStore
-    except ImportError:
-        return None
-    try:
-        return MessageStore(context.engine, context.settings.data_dir).load_raw(message_key)
+        if store is None:
+            from intake.store import MessageStore
+
+            store = MessageStore(context.engine, context.settings.data_dir)
+        return store.load_raw(message_key)
     except Exception:  # noqa: BLE001 - unknown key or missing file: the page says so
         log.info("raw message %s not available", message_key)
         return None
+
+
+def extracted_order(context, message_key: str) -> dict | None:
+    """The extractor's order (with provenance) from the message's workflow thread, when there is one."""
+    graph = getattr(context, "graph", None)
+    if graph is None:
+        return None
+    try:
+        snapshot = graph.get_state({"configurable": {"thread_id": message_key}})
+    except Exception:  # noqa: BLE001 - no checkpoint for this key: show the original without outlines
+        log.info("no workflow state for %s", message_key)
+        return None
+    extracted = (snapshot.values or {}).get("extracted")
+    return extracted if isinstance(extracted, dict) else None
 
 
 def _item_or_404(session, message_key: str) -> review_view.ReviewItem:
@@ -65,11 +80,11 @@ def _review_page(request, session, context, user, item, error: str | None = None
 def review_page(request: Request, message_key: str, session: SessionDep, context: ContextDep, user: CurrentUser):
     item = _item_or_404(session, message_key)
     if item.open and not item.claimed_by_other(user.username):
+        session.rollback()  # end our read first: on SQLite every transaction holds the write lock
         try:
             actions.claim(context, message_key, user.username)  # also refreshes our own claim's time
         except actions.ClaimedByOther:
             pass  # shown from the reloaded row below
-        session.rollback()
         item = _item_or_404(session, message_key)
     return _review_page(request, session, context, user, item)
 
@@ -78,7 +93,8 @@ def review_page(request: Request, message_key: str, session: SessionDep, context
 def original_panel(request: Request, message_key: str, session: SessionDep, context: ContextDep):
     item = _item_or_404(session, message_key)
     raw = load_raw(context, message_key)
-    docs, atts = ([], []) if raw is None else original_view.document_views(message_key, raw, collect_marks(item.proposed))
+    marks = collect_marks(item.proposed, extracted_order(context, message_key))
+    docs, atts = ([], []) if raw is None else original_view.document_views(message_key, raw, marks)
     return render(request, "partials/original.html", {"item": item, "docs": docs, "attachments": atts, "has_raw": raw is not None})
 
 

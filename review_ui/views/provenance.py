@@ -37,33 +37,38 @@ def _as_mark(field: str, prov: Any) -> Mark | None:
                 line if isinstance(line, int) else None, column if isinstance(column, int) else None)
 
 
-def _provenance_maps(order: dict) -> Iterable[dict]:
-    # The proposed order may carry provenance itself, or keep the extractor's order beside it.
+# Extractor field names -> the review form's header fields.
+HEADER_ALIASES = {"buyer.customer_number": "customer_id", "customer_number": "customer_id", "buyer": "customer_id",
+                  "ship_to": "ship_to_id", "ship_to.name": "ship_to_id", "ship_to.street": "ship_to_id"}
+
+
+def _provenance_maps(order: dict, extracted: dict | None) -> Iterable[dict]:
+    # The proposed order may carry provenance itself, or the extractor's order comes beside it.
     yield order.get("provenance") or {}
-    extracted = order.get("extracted")
-    if isinstance(extracted, dict):
-        yield extracted.get("provenance") or {}
+    for source in (order.get("extracted"), extracted):
+        if isinstance(source, dict):
+            yield source.get("provenance") or {}
 
 
-def collect_marks(proposed: dict | None) -> list[Mark]:
+def collect_marks(proposed: dict | None, extracted: dict | None = None) -> list[Mark]:
     """Every outlined source for the header fields and lines of a proposed order."""
     if not isinstance(proposed, dict):
         return []
     marks: list[Mark] = []
     seen: set[str] = set()
-    for prov_map in _provenance_maps(proposed):
+    for prov_map in _provenance_maps(proposed, extracted):
         if not isinstance(prov_map, dict):
             continue
         for name, prov in prov_map.items():
-            key = f"header.{name}"
+            key = f"header.{HEADER_ALIASES.get(name, name)}"
             mark = _as_mark(key, prov)
             if mark and key not in seen:
                 seen.add(key)
                 marks.append(mark)
     line_lists = [proposed.get("lines") or []]
-    extracted = proposed.get("extracted")
-    if isinstance(extracted, dict):
-        line_lists.append(extracted.get("lines") or [])
+    for source in (proposed.get("extracted"), extracted):
+        if isinstance(source, dict):
+            line_lists.append(source.get("lines") or [])
     for lines in line_lists:
         for index, line in enumerate(lines):
             if not isinstance(line, dict):

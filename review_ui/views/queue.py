@@ -94,27 +94,28 @@ def review_queue(*, session: Session, filters: QueueFilters, page_size: int = PA
     where = _where(filters)
     total = session.execute(sa.select(sa.func.count()).select_from(t).where(*where)).scalar_one()
     offset = max(0, filters.page - 1) * page_size
-    query = (
+    # Keys first: the sort then only carries small rows, never the JSON columns.
+    keys = list(session.execute(
+        sa.select(t.c.message_key).where(*where).order_by(*_order_by(filters.sort)).limit(page_size).offset(offset)
+    ).scalars())
+    o = orm.orders
+    rows = {r.message_key: r for r in session.execute(
         sa.select(
             t.c.message_key, t.c.customer_id, c.c.name.label("customer_name"), t.c.po_number, t.c.sender,
             t.c.subject, t.c.format, t.c.value, t.c.review_reasons, t.c.created_at, t.c.claimed_by,
-            t.c.claimed_at, t.c.proposed,
+            t.c.claimed_at, o.c.currency,
         )
-        .select_from(t.outerjoin(c, c.c.customer_id == t.c.customer_id))
-        .where(*where)
-        .order_by(*_order_by(filters.sort))
-        .limit(page_size)
-        .offset(offset)
-    )
+        .select_from(t.outerjoin(c, c.c.customer_id == t.c.customer_id).outerjoin(o, o.c.order_id == t.c.order_id))
+        .where(t.c.message_key.in_(keys))
+    )} if keys else {}
     items = [
         QueueItem(
             message_key=r.message_key, customer_id=r.customer_id, customer_name=r.customer_name,
             po_number=r.po_number, sender=r.sender, subject=r.subject, format=r.format, value=r.value,
-            currency=(r.proposed or {}).get("currency") if isinstance(r.proposed, dict) else None,
-            review_reasons=list(r.review_reasons or []), created_at=r.created_at, claimed_by=r.claimed_by,
-            claimed_at=r.claimed_at,
+            currency=r.currency, review_reasons=list(r.review_reasons or []), created_at=r.created_at,
+            claimed_by=r.claimed_by, claimed_at=r.claimed_at,
         )
-        for r in session.execute(query)
+        for r in (rows[k] for k in keys if k in rows)
     ]
     base = sa.select(t.c.customer_id, c.c.name).select_from(
         t.outerjoin(c, c.c.customer_id == t.c.customer_id)).where(t.c.status == NEEDS_REVIEW, t.c.customer_id.is_not(None))

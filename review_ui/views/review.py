@@ -75,7 +75,8 @@ def _candidates(match: Any) -> list[tuple[str, float]]:
 
 
 def _match_info(proposed: dict, row) -> dict:
-    for source in (proposed.get("match"), (row.versions or {}).get("match") if isinstance(row.versions, dict) else None):
+    for source in (proposed.get("_match"), proposed.get("match"),
+                   (row.versions or {}).get("match") if isinstance(row.versions, dict) else None):
         if isinstance(source, dict):
             return source
     return {}
@@ -86,6 +87,14 @@ def _names(session: Session, table, key_col: str, ids: set[str]) -> dict[str, st
         return {}
     rows = session.execute(sa.select(table.c[key_col], table.c.name).where(table.c[key_col].in_(ids)))
     return {r[0]: r[1] for r in rows}
+
+
+def _field_confidence(proposed: dict) -> dict[str, float]:
+    for key in ("confidence", "_confidence"):
+        value = proposed.get(key)
+        if isinstance(value, dict):
+            return {k: float(v) for k, v in value.items() if isinstance(v, (int, float))}
+    return {}
 
 
 def load(*, session: Session, message_key: str) -> ReviewItem | None:
@@ -101,7 +110,7 @@ def load(*, session: Session, message_key: str) -> ReviewItem | None:
     details = [d for d in (row.reasons_detail or []) if isinstance(d, dict)]
     match = _match_info(proposed, row)
     customer_cands = _candidates(match.get("customer"))
-    line_cands_raw = {i: _candidates(m) for i, m in enumerate(match.get("lines") or []) if isinstance(m, (dict,))}
+    line_cands_raw = {i: _candidates(m.get("article", m)) for i, m in enumerate(match.get("lines") or []) if isinstance(m, dict)}
     customer_ids = {c for c, _ in customer_cands} | ({row.customer_id} if row.customer_id else set())
     cnames = _names(session, orm.customers, "customer_id", customer_ids)
     skus = {s for cands in line_cands_raw.values() for s, _ in cands}
@@ -111,7 +120,7 @@ def load(*, session: Session, message_key: str) -> ReviewItem | None:
         details=details,
         customer_candidates=[(c, s, cnames.get(c)) for c, s in customer_cands],
         line_candidates={i: [(s, sc, pnames.get(s)) for s, sc in cands] for i, cands in line_cands_raw.items()},
-        confidence={k: float(v) for k, v in (proposed.get("confidence") or {}).items() if isinstance(v, (int, float))},
+        confidence=_field_confidence(proposed),
         customer_name=cnames.get(row.customer_id) if row.customer_id else None,
     )
 

@@ -111,6 +111,9 @@ class SmtpServer:
 
 def start_smtp(folder: Path) -> SmtpServer:
     """Start the server on a free port (port=0 breaks aiosmtpd's readiness check)."""
+    import logging
+
+    logging.getLogger("mail.log").setLevel(logging.ERROR)  # aiosmtpd logs every SMTP verb
     cert, key = make_self_signed_cert(folder)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)

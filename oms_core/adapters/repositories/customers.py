@@ -29,14 +29,18 @@ def customer_to_row(c: Customer) -> dict:
 class SqlCustomerRepository:
     def __init__(self, session):
         self.session = session
+        self._cache: dict[str, Customer | None] = {}  # per unit of work: customers are read-mostly
 
     def add(self, customer: Customer) -> None:
+        self._cache.pop(customer.customer_id, None)
         self.session.execute(orm.customers.insert(), [customer_to_row(customer)])
 
     def get(self, customer_id: str) -> Customer | None:
-        row = self.session.execute(
-            sa.select(orm.customers).where(orm.customers.c.customer_id == customer_id)).mappings().first()
-        return customer_from_row(row) if row else None
+        if customer_id not in self._cache:
+            row = self.session.execute(
+                sa.select(orm.customers).where(orm.customers.c.customer_id == customer_id)).mappings().first()
+            self._cache[customer_id] = customer_from_row(row) if row else None
+        return self._cache[customer_id]
 
     def all(self) -> list[Customer]:
         rows = self.session.execute(sa.select(orm.customers).order_by(orm.customers.c.customer_id)).mappings()

@@ -10,17 +10,25 @@ from oms_core.domain.model import OrderEvent, utcnow
 class SqlEventRepository:
     def __init__(self, session):
         self.session = session
+        self.pending: list[dict] = []
 
     def add(self, event: OrderEvent) -> None:
-        """Append one order event (its time defaults to now, UTC)."""
+        """Append one order event (its time defaults to now, UTC); written in one batch at flush."""
         event.at = event.at or utcnow()
-        self.session.execute(orm.order_events.insert(), [{
+        self.pending.append({
             "order_id": event.order_id, "type": event.type, "actor": event.actor,
             "reasons": list(event.reasons), "detail": event.detail, "versions": event.versions,
-            "at": event.at}])
+            "at": event.at})
+
+    def flush(self) -> None:
+        """Write buffered events (the unit of work calls this before commit)."""
+        if self.pending:
+            rows, self.pending = self.pending, []
+            self.session.execute(orm.order_events.insert(), rows)
 
     def for_order(self, order_id: str) -> list[OrderEvent]:
         """An order's events, oldest first."""
+        self.flush()
         rows = self.session.execute(
             sa.select(orm.order_events).where(orm.order_events.c.order_id == order_id)
             .order_by(orm.order_events.c.id)).mappings().all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from tqdm import tqdm
 
-from oms_core.adapters import orm
+from oms_core.adapters import orm, pg_copy
 from oms_core.adapters.sql import upsert_statement
 
 BATCH = 5000
@@ -41,6 +41,9 @@ class SqlMasterRepository:
             if rows is None:
                 continue
             rows = [self._prepare(name, row) for row in rows]
+            if dialect == "postgresql" and rows:
+                counts[name] = self._copy_load(name, rows, progress)
+                continue
             if name == "prices":
                 self._delete_where(orm.prices, ("customer_id", "sku"), rows)
                 statement = orm.prices.insert()
@@ -59,6 +62,22 @@ class SqlMasterRepository:
                     bar.update(len(batch))
             counts[name] = len(rows)
         return counts
+
+    def _copy_load(self, name: str, rows: list[dict], progress: bool) -> int:
+        """PostgreSQL: COPY into a temp table and merge with one statement (much faster than INSERTs)."""
+        table = orm.metadata.tables[name]
+        columns = list(rows[0])
+        with tqdm(total=len(rows), desc=f"load {name}", unit=" rows", disable=None if progress else True,
+                  leave=False) as bar:
+            temp = pg_copy.copy_into_temp(self.session, table, columns, rows, on_row=bar.update)
+        if name in ("prices", "kits"):
+            group = ("customer_id", "sku") if name == "prices" else ("kit_sku",)
+            pg_copy.replace_from_temp(self.session, table, temp, columns, group)
+        else:
+            keys, update = UPSERTS[name]
+            pg_copy.merge_from_temp(self.session, table, temp, columns, keys,
+                                    update or [c for c in columns if c not in keys])
+        return len(rows)
 
     def _delete_where(self, table: sa.Table, columns: tuple[str, ...], rows: list[dict]) -> None:
         keys = sorted({tuple(row[c] for c in columns) for row in rows})

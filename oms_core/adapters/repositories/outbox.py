@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from oms_core.adapters import orm
+from oms_core.adapters.sql import upsert_statement
 from oms_core.domain.model import OutboxMessage, utcnow
 from oms_core.domain.statuses import OutboxStatus
 
@@ -24,14 +25,15 @@ class SqlOutboxRepository:
 
     def add(self, message: OutboxMessage) -> bool:
         """Queue a message unless its idempotency key exists already; True when added."""
-        if self.get_by_key(message.idempotency_key) is not None:
-            return False
         now = utcnow()
         message.created_at = message.created_at or now
         message.updated_at = now
         row = {f: getattr(message, f) for f in _FIELDS if f != "id"}
-        message.id = self.session.execute(orm.outbox.insert().values(**row)).inserted_primary_key[0]
-        return True
+        dialect = self.session.get_bind().dialect.name
+        statement = (upsert_statement(dialect, orm.outbox, ("idempotency_key",), ())
+                     .values(**row).returning(orm.outbox.c.id))
+        message.id = self.session.execute(statement).scalar()
+        return message.id is not None
 
     def get(self, id: int) -> OutboxMessage | None:
         row = self.session.execute(sa.select(orm.outbox).where(orm.outbox.c.id == id)).mappings().first()

@@ -14,6 +14,7 @@ def _ruleset(r) -> RuleSet:
 class SqlRuleRepository:
     def __init__(self, session):
         self.session = session
+        self._latest: dict = {}  # per unit of work
 
     def _where(self, customer_id):
         c = orm.rule_versions.c.customer_id
@@ -21,9 +22,11 @@ class SqlRuleRepository:
 
     def latest(self, customer_id: str | None) -> RuleSet | None:
         """The newest version for the customer (None = the global rule set)."""
-        row = self.session.execute(sa.select(orm.rule_versions).where(self._where(customer_id))
-                                   .order_by(orm.rule_versions.c.version.desc()).limit(1)).mappings().first()
-        return _ruleset(row) if row else None
+        if customer_id not in self._latest:
+            row = self.session.execute(sa.select(orm.rule_versions).where(self._where(customer_id))
+                                       .order_by(orm.rule_versions.c.version.desc()).limit(1)).mappings().first()
+            self._latest[customer_id] = _ruleset(row) if row else None
+        return self._latest[customer_id]
 
     def history(self, customer_id: str | None) -> list[RuleSet]:
         """Every version, newest first."""
@@ -36,6 +39,7 @@ class SqlRuleRepository:
         return list(self.session.execute(sa.select(c).where(c.is_not(None)).distinct().order_by(c)).scalars())
 
     def add(self, ruleset: RuleSet) -> None:
+        self._latest.pop(ruleset.customer_id, None)
         ruleset.created_at = ruleset.created_at or utcnow()
         self.session.execute(orm.rule_versions.insert(), [{
             "customer_id": ruleset.customer_id, "version": ruleset.version, "rules": ruleset.rules,

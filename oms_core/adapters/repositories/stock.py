@@ -21,13 +21,17 @@ def _reservation(r) -> Reservation:
 class SqlStockRepository:
     def __init__(self, session):
         self.session = session
+        self._warehouses: list[Warehouse] | None = None  # per unit of work
 
     # -- warehouses and stock rows
     def warehouses(self) -> list[Warehouse]:
-        rows = self.session.execute(sa.select(orm.warehouses).order_by(orm.warehouses.c.warehouse_id)).mappings()
-        return [Warehouse(r["warehouse_id"], r["name"], r["country"], r["postal_code"]) for r in rows]
+        if self._warehouses is None:
+            rows = self.session.execute(sa.select(orm.warehouses).order_by(orm.warehouses.c.warehouse_id)).mappings()
+            self._warehouses = [Warehouse(r["warehouse_id"], r["name"], r["country"], r["postal_code"]) for r in rows]
+        return self._warehouses
 
     def add_warehouse(self, warehouse: Warehouse) -> None:
+        self._warehouses = None
         self.session.execute(orm.warehouses.insert(), [warehouse.__dict__])
 
     def set_on_hand(self, warehouse_id: str, sku: str, on_hand: Decimal) -> None:

@@ -12,7 +12,7 @@ from oms_core.domain.statuses import OrderStatus as S
 from oms_core.domain.statuses import ReservationKind
 from oms_core.service_layer.handlers.common import get_order, record, record_plan
 from oms_core.service_layer.inventory import release, reserve_order
-from oms_core.service_layer.outbox_rows import queue_order_messages
+from oms_core.service_layer.outbox_rows import effective_rules, queue_order_messages
 
 _AFTER_ACCEPT = (S.ACCEPTED, S.CONFIRMED, S.ALLOCATED, S.BACKORDERED, S.SHIPPED, S.DELIVERED)
 
@@ -30,9 +30,10 @@ def create_order(cmd: CreateOrder, uow) -> str:
                       cmd.order_date, cmd.requested_delivery_date, cmd.ship_to_id, cmd.currency,
                       cmd.message_key, cmd.origin, asdict(cmd.reply_to) if cmd.reply_to else None, now, now)
         record(uow, order, events.ORDER_CREATED, cmd.actor, cmd.reasons, versions=cmd.versions, at=now)
+        effective_rules(uow, order.customer_id)  # read before the stock locks, so they are held briefly
         order.move_to(cmd.status)
         kind = ReservationKind.HARD if cmd.status == S.ACCEPTED else ReservationKind.SOFT
-        plan = reserve_order(order, uow, kind, now)
+        plan = reserve_order(order, uow, kind, now, new=True)
         uow.orders.add(order)
         if cmd.status == S.ACCEPTED:
             record(uow, order, events.ORDER_ACCEPTED, cmd.actor, cmd.reasons, versions=cmd.versions, at=now)

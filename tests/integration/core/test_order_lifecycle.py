@@ -84,3 +84,19 @@ def test_cancel_releases_stock_and_change_order_adjusts_reservations(seeded):
     handlers.cancel_order(CancelOrder(order_id, "alice", "customer called"), seeded())
     assert queries.atp(seeded(), "A") == {"W-DE": D("100"), "W-FR": D("10")}
     assert queries.atp(seeded(), "B") == {"W-DE": D("50")}
+
+
+def test_validation_reads_rules_prices_and_duplicates_from_the_database(seeded):
+    from datetime import date
+
+    from oms_core.domain.commands import UpdateRuleSet
+    from oms_core.domain.rules import DraftLine, OrderDraft
+    from oms_core.service_layer.validation import validate_order
+
+    _create(seeded)
+    handlers.update_rule_set(UpdateRuleSet("C1", {"price_tolerance_pct": "50"}, "admin", "loose"), seeded())
+    draft = OrderDraft("C1", "PO-1", date(2025, 1, 1), date(2025, 1, 10), "S-FR", "EUR",
+                       (DraftLine(1, "A", D(2), "EA", None, D("14"), D("28")),), message_key="msg-2")
+    report = validate_order(draft, seeded())
+    assert report.review_reasons == ["duplicate_po"]
+    assert report.thresholds["auto_accept"] is True and report.versions["rules_customer"] == 1

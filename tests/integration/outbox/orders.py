@@ -1,6 +1,7 @@
 """An OMS database with the same customers and products as the test Tryton, and order booking."""
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from oms.db import make_engine, make_session_factory, upgrade
@@ -33,9 +34,15 @@ def make_oms(url: str):
     return engine, uow_factory
 
 
-def book_order(uow_factory, key: str, *, customer: str = "C1001", skus=(("SKU-100", "3"),),
+def key_for(name: str) -> str:
+    """A short message key for a test name (column widths are 64; names can be longer)."""
+    return "k" + hashlib.sha256(name.encode()).hexdigest()[:14]
+
+
+def book_order(uow_factory, name: str, *, customer: str = "C1001", skus=(("SKU-100", "3"),),
                po: str | None = None, origin: str = "email") -> str:
-    """An accepted order (queues erp:<id> and confirm:<id>) answering a PO email."""
+    """An accepted order (queues erp:<id> and confirm:<id>) answering the PO email `key_for(name)`."""
+    key = key_for(name)
     prices = {sku: price for sku, _n, price, _h in SEED_PRODUCTS} | {"SKU-999": D("1.00")}
     lines = tuple(NewOrderLine(n, sku, D(qty), "EA", D(qty), prices[sku], prices[sku] * D(qty))
                   for n, (sku, qty) in enumerate(skus, 1))

@@ -9,7 +9,7 @@ from oms_core.domain.model import utcnow
 from oms_core.outbox import build_dispatcher
 
 from tests.integration.outbox.conftest import settings_for_tryton
-from tests.integration.outbox.orders import book_order, make_oms
+from tests.integration.outbox.orders import book_order, key_for, make_oms
 
 pytestmark = [pytest.mark.tryton, pytest.mark.slow]
 
@@ -50,10 +50,10 @@ def test_accepted_orders_reach_tryton_once_and_customers_get_a_threaded_reply(
     by_order = {m["X-OMS-Order"]: m for m in smtp_server.messages}
     assert set(by_order) == {first, second}
     german = by_order[first]
-    assert german["Subject"] == f"Re: Order {request.node.name}-1"
-    assert german["In-Reply-To"] == f"<{request.node.name}-1@buyer.example>"
-    assert german["References"].split() == [f"<earlier-{request.node.name}-1@buyer.example>",
-                                            f"<{request.node.name}-1@buyer.example>"]
+    assert german["Subject"] == f"Re: Order {key_for(request.node.name + '-1')}"
+    assert german["In-Reply-To"] == f"<{key_for(request.node.name + '-1')}@buyer.example>"
+    assert german["References"].split() == [f"<earlier-{key_for(request.node.name + '-1')}@buyer.example>",
+                                            f"<{key_for(request.node.name + '-1')}@buyer.example>"]
     assert german["To"] == "Buyer <buyer@c1001.example>"
     body = german.get_body(("plain",)).get_content()
     assert "Bestätigt: 3" in body and "Im Rückstand: 5 EA" in body  # German customer, backorder

@@ -34,13 +34,19 @@ def template_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def app_context(template_db, tmp_path):
-    from oms.commands.serve import build_context
+    """Engine, units of work and the message store; no workflow graph (page tests need none)."""
+    from intake.store import MessageStore
+    from oms.db import make_engine, make_session_factory
     from oms.settings import get_settings
+    from oms_core.service_layer.unit_of_work import uow_factory
+    from review_ui.context import SimpleContext
 
     db = tmp_path / "oms.sqlite3"
     shutil.copyfile(template_db, db)
     settings = get_settings(database_url=f"sqlite:///{db}", data_dir=tmp_path / "data", secret_key="test-secret-key-123456")
-    context = build_context(settings)
+    engine = make_engine(settings.database_url)
+    context = SimpleContext(settings=settings, engine=engine, uow_factory=uow_factory(make_session_factory(engine)))
+    context.store = MessageStore(engine, settings.data_dir)
     yield context
     context.close()
 
@@ -89,3 +95,13 @@ def as_role(app):
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def seeded(app_context):
+    """30 seeded orders with processed messages; returns the keys waiting for review."""
+    import random
+
+    from oms.commands.bench_ui import seed
+
+    return seed(app_context.engine, 30, review_share=0.5, customers=4, rng=random.Random(3))

@@ -39,7 +39,7 @@ def test_order_value_above_the_customers_limit_is_reviewed():
 
 
 def test_unknown_customer_and_sku_and_low_confidence():
-    proposal = {"customer_id": None, "lines": [{"line_no": 1, "sku": None}]}
+    proposal = {"customer_id": None, "po_number": "P1", "lines": [{"line_no": 1, "sku": None}]}
     result = call(proposal=proposal, low_fields=["line 1.qty"])
     assert result.reasons == ["unknown_customer", "unknown_sku", "low_confidence"]
 
@@ -54,3 +54,8 @@ def test_unreadable_nothing_fails_and_non_orders_are_not_orders():
 def test_change_without_an_original_order_is_reviewed():
     result = call(kind="change", original_order=None)
     assert result.decision == "review" and result.reasons == ["low_confidence"]
+
+
+def test_an_uncertain_classification_or_a_missing_po_number_is_low_confidence():
+    assert call(kind_confidence=0.65).reasons == ["low_confidence"]
+    assert call(proposal={**PROPOSAL, "po_number": None}).reasons == ["low_confidence"]

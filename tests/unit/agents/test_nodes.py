@@ -47,7 +47,8 @@ def test_extract_trusts_a_structured_documents_stated_purpose():
 def test_match_uses_the_customers_threshold_and_returns_evidence():
     book = FakeBook(rules={"min_match_score": 0.99})
     extracted = order([dict(LINE, sku=None, description="Rillenkugellager 6204-2RS 20x47x14")]).model_dump(mode="json")
-    update = match({"message_key": "m", "extracted": extracted, "meta": {"sender": "a@mueller-mb.de"}}, ctx(book=book))
+    update = match({"message_key": "m", "extracted": extracted, "meta": {"sender": "a@mueller-mb.de"}},
+                   ctx(book=book, m=message("m")))
     line = update["match"]["lines"][0]
     assert update["proposal"]["customer_id"] == "C100"
     assert line["article"]["value"] == "BRG-6204" and line["article"]["evidence"]
@@ -81,3 +82,12 @@ def test_commit_records_a_non_order_and_books_nothing():
     update = commit({"message_key": "m", "kind": "not_order", "decision": "not_order"}, ctx(book=book))
     assert update["outcome"] == "not_order" and book.orders == {}
     assert book.decisions["m"]["decision"] == "not_order"
+
+
+def test_hold_does_not_book_an_order_when_the_classifier_is_guessing():
+    book = FakeBook()
+    state = {"message_key": "g", "kind": "order", "classification": {"kind": "order", "confidence": 0.65},
+             "proposal": {"customer_id": "C100", "po_number": None, "lines": [LINE]}, "meta": {}}
+    update = hold(state, ctx(book=book))
+    assert update["order_id"] is None and book.orders == {}
+    assert book.decisions["g"]["status"] == "needs_review"

@@ -39,4 +39,5 @@ def test_printed_line_count_must_equal_lines_read():
 
 
 def test_no_lines_is_a_doubt_too():
-    assert reconcile({"lines": []})[0]["check"] == "no_lines"
+    issue = reconcile({"lines": []})[0]
+    assert issue["check"] == "no_lines" and issue["code"] == "no_lines"

@@ -139,3 +139,14 @@ def test_thresholds_report_each_violation():
     assert len(problems) == 3
     assert check_thresholds({"exact_match": 0.95, "false_accept_rate": 0.0, "non_orders_booked": 0},
                             {"min_exact_match": 0.9, "max_false_accept_rate": 0.01}) == []
+
+
+def test_an_unknown_article_without_base_quantity_matches_on_its_ordered_quantity():
+    unknown = {"line_no": 1, "sku": None, "customer_sku": "ZNR-1", "description": "Sonderteil", "qty": "2", "uom": "PCE",
+               "qty_base": "2", "unit_price": "79.86", "line_total": "159.72"}
+    t = truth(lines=[unknown], reasons=["unknown_sku"])
+    p = prediction(t, decision="review", reasons=["unknown_sku"])
+    p["order"]["lines"][0]["qty_base"] = None
+    assert score_message(t, p).exact
+    p["order"]["lines"][0]["qty"] = "3"
+    assert not score_message(t, p).exact

@@ -1,6 +1,9 @@
 """Bounded fuzzing: whatever the bytes, parse_message and every reader return a status, never raise."""
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +16,14 @@ from tests.unit.intake.test_edi import X12
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
 def _seeds() -> dict[str, bytes]:
     return {
         "po.pdf": make_pdf([["Purchase Order 4711", "A-1 5 12.50"]], table=[["SKU", "Qty"], ["A-1", "5"]]),
@@ -21,6 +32,8 @@ def _seeds() -> dict[str, bytes]:
         "po.x12": X12.encode(),
         "po.edi": b"UNA:+.? 'UNB+UNOA:2+S+R+250303:1000+1'UNH+1+ORDERS:D:96A:UN'BGM+220+P?+1+9'QTY+21:5'UNT+4+1'UNZ+1+1'",
         "po.xml": b'<?xml version="1.0"?><Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"><ID>7</ID></Order>',
+        "po.zip": _zip({"po.csv": b"sku;qty\nA-1;5\n", "po.xml": b"<Order><ID>1</ID></Order>"}),
+        "po.eml": make_message(body="see attached", attachments=[("po.csv", b"sku;qty\nA-1;5\n", "text/csv")]),
         "po.html": b"<html><body><table><tr><td>SKU</td><td>Qty</td></tr><tr><td>A-1</td><td>5</td></tr></table></body></html>",
     }
 

@@ -127,6 +127,8 @@ def create_app(app_context: AppContext, *, cookie_secure: bool | None = None) ->
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    from review_ui.routers.ops import router as ops_router  # /healthz /readyz /metrics, public (PROD)
+    app.include_router(ops_router)
     for router in ROUTERS:
         app.include_router(router)
     _install_error_handlers(app)

@@ -172,7 +172,9 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
             if qty is None or qty <= 0:
                 continue
             item = ExtractedLine()
-            set_line(item, "qty", qty, 0.75, prov)
+            # a bullet with quantity, unit word and a keyed article number is as clear as a table row
+            sure = 0.85 if unit and (code or desc) and unit.lower() not in {"x", "×"} else 0.7
+            set_line(item, "qty", qty, sure, prov)
             if unit and unit.lower() not in {"x", "×"}:
                 set_line(item, "uom", unit, 0.75, prov)
             if code:

@@ -10,10 +10,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out", type=Path, help="output folder (master/, mail/, truth/ are created inside)")
     parser.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same corpus")
     parser.add_argument("--messages", type=int, default=140, help="number of messages to generate")
+    parser.add_argument("--style", choices=["fixtures", "holdout"], default="fixtures",
+                        help="holdout: the independent generator of fixtures/holdout (other layouts and wordings)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from fixtures.generator.corpus import generate_corpus
+    if getattr(args, "style", "fixtures") == "holdout":
+        from fixtures.holdout.generator.corpus import generate_corpus
+    else:
+        from fixtures.generator.corpus import generate_corpus
 
     if args.messages < 1:
         print("--messages must be at least 1")

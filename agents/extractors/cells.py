@@ -89,6 +89,10 @@ def _fix_types(cells: dict[int, list[Token]], regions: list) -> None:
                 move.append(tok)
             else:
                 keep.append(tok)
+        if role in CODE_ROLES and len(keep) > 1 and desc_idx is not None and desc_idx > idx:
+            # an article number is one token; words after it spilled over from the description
+            move.extend(keep[1:])
+            keep = keep[:1]
         if role in NUMERIC_ROLES:
             numbers = [t for t in keep if looks_numeric(t.text)]
             if len(numbers) > 1 and desc_idx is not None and desc_idx < idx:

@@ -13,7 +13,11 @@ CORPUS = Path(__file__).resolve().parents[3] / "fixtures" / "corpus"
 def test_worker_processes_stored_messages_and_marks_them(tmp_path):
     app = bootstrap(get_settings(database_url=f"sqlite:///{tmp_path / 'oms.sqlite3'}", data_dir=str(tmp_path / "data")))
     try:
-        good, _ = app.store.save_raw((CORPUS / "mail" / "0039.eml").read_bytes(), "drop:0039.eml")
+        import json
+
+        newsletter = next(p.stem for p in sorted((CORPUS / "truth").glob("*.json"))
+                          if json.loads(p.read_text())["category"] == "non_order:newsletter")
+        good, _ = app.store.save_raw((CORPUS / "mail" / f"{newsletter}.eml").read_bytes(), "drop:newsletter.eml")
         broken, _ = app.store.save_raw(b"\x00\x01 this is not a mail \xff", "drop:junk.eml")
         assert set(app.store.pending()) == {good, broken}
         done = work_once(app)

@@ -154,3 +154,16 @@ def test_a_totals_row_with_its_label_in_the_description_column_and_a_quantity_su
     ]
     order = extract_sheet(sheet_document(grid))
     assert len(order.lines) == 2 and order.order_total == Decimal("20.00")
+
+
+def test_header_values_written_under_a_row_of_labels_are_paired_by_column():
+    grid = [
+        ["Bestellnummer", "Bestelldatum", "Liefertermin"],
+        ["B-7788", "03.02.2026", "01.03.2026"],
+        [],
+        ["Artikel", "Bezeichnung", "Menge", "Preis"],
+        ["A-1", "Scheibe", "1", "2,00"],
+    ]
+    order = extract_sheet(sheet_document(grid))
+    assert (order.po_number, order.order_date, order.requested_delivery_date) == ("B-7788", "2026-02-03", "2026-03-01")
+    assert order.provenance["order_date"].column == 1 and order.provenance["order_date"].line == 1

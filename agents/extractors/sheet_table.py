@@ -269,7 +269,10 @@ def read_table(table: Table, part: str, sep: str | None, date_order: str | None,
         total = parse_number(_cell(grid, r, cols.get("line_total")), sep)
         label_texts = [v for c, v in filled if c not in id_cols]
         kind = _total_kind(label_texts) if not ident else None
-        if kind and (qty is None or not (ident or desc)) or (not ident and not desc and qty is None and total is not None):
+        # A totals row: its words name a total (the label may sit in the description column, and the
+        # quantity column may hold the summed quantity), or it has nothing but an amount.
+        label_row = kind is not None and (qty is None or not desc or _total_kind([desc]) is not None)
+        if label_row or (not ident and not desc and qty is None and total is not None):
             amount = total
             amount_col = cols.get("line_total")
             if amount is None:
@@ -286,7 +289,7 @@ def read_table(table: Table, part: str, sep: str | None, date_order: str | None,
             continue
         is_item = (qty is not None and (ident or desc)) or ((ident or desc) and (price is not None or total is not None))
         if not is_item:
-            if ident and qty is None:
+            if ident and qty is None and all(_code_like(_cell(grid, r, c)) for c in id_cols if _cell(grid, r, c)):
                 is_item = True  # an article without a readable quantity: kept, flagged below
             else:
                 continue  # a note, a section heading, a signature line
@@ -304,6 +307,11 @@ def read_table(table: Table, part: str, sep: str | None, date_order: str | None,
     core = set(cols) & {"qty", "unit_price", "line_total", "description"}
     result.confidence = min(1.0, 0.6 + 0.08 * len(core) + 0.05 * len(set(cols) & ID_ROLES))
     return result
+
+
+def _code_like(text: str) -> bool:
+    """An article number rather than a sentence: one or two words, with a digit."""
+    return len(text.split()) <= 2 and bool(re.search(r"\d", text))
 
 
 def _column_numbers(grid, start: int, c: int, sep) -> list[Decimal | None]:

@@ -16,14 +16,15 @@ from decimal import Decimal
 from agents.schema import Address, ExtractedOrder, Party, Provenance
 from agents.extractors.common import fingerprint, finish, set_field
 from agents.extractors.dates import detect_date_order, parse_date
-from agents.extractors.fields import find_addresses, find_fields, parse_address, source_of
+from agents.extractors.fields import Candidate, _valid, find_addresses, find_fields, parse_address, source_of
+from agents.extractors.labels import HEADER_LABELS, norm, starts_with_label
 from agents.extractors.language import guess_language
-from agents.extractors.layout import Row, rows_from_table
+from agents.extractors.layout import Row, Token, rows_from_table
 from agents.extractors.numbers import currency_in, default_separator, detect_decimal_separator
 from agents.extractors.offline_pdf import FIELD_CONFIDENCE, assemble, reindex
 from agents.extractors.common import provenance
 from agents.extractors.sheet_table import SheetTable, read_table, sheet_date
-from intake.model import Document
+from intake.model import Document, Source
 
 log = logging.getLogger(__name__)
 UNDERSTOOD_FLOOR = 0.5  # confidence cap for lines read without a recognised header row
@@ -87,6 +88,9 @@ def _header_fields(order: ExtractedOrder, doc: Document, best_index: int, best: 
         rows.append(Row([], page=table.source.page or 1, index=len(rows), unit="cell", part=part))
     reindex(rows)
     fields = find_fields(rows, skip, date_order, language, hints)
+    for key, cand in _grid_fields(doc, best_index, best, date_order, language).items():
+        if key not in fields or fields[key].score < 20:  # 20+: a label the reviewer taught (layout memory)
+            fields[key] = cand
     for name in ("po_number", "order_date", "requested_delivery_date", "currency"):
         cand = fields.get(name)
         if cand:
@@ -143,6 +147,43 @@ def _header_fields(order: ExtractedOrder, doc: Document, best_index: int, best: 
         code = currency_in("\n".join(r.text for r in rows))
         if code:
             set_field(order, "currency", code, 0.7)
+
+
+def _grid_fields(doc: Document, best_index: int, best: SheetTable, date_order, language) -> dict[str, Candidate]:
+    """Label cells with their value in the next filled cell to the right or in the cell below."""
+    found: dict[str, tuple[float, Candidate]] = {}
+    for index, table in enumerate(doc.tables):
+        grid = table.rows
+        used = best.used_rows if index == best_index else set()
+
+        def cell(r: int, c: int) -> str:
+            return (grid[r][c] or "").strip() if 0 <= r < len(grid) and 0 <= c < len(grid[r]) and r not in used else ""
+
+        for r, row in enumerate(grid):
+            if r in used:
+                continue
+            for c, raw in enumerate(row):
+                text = (raw or "").strip().rstrip(":：").strip()
+                key, length = starts_with_label(text, HEADER_LABELS)
+                if not key or length < len(norm(text)):
+                    continue  # not a label cell ("Label: value" in one cell is the row reader's job)
+                options = [(r, k) for k in range(c + 1, min(c + 4, len(row))) if cell(r, k)][:1] + [(r + 1, c)]
+                for vr, vc in options:
+                    value_text = cell(vr, vc)
+                    if not value_text or starts_with_label(value_text, HEADER_LABELS)[1] >= len(norm(value_text)):
+                        continue
+                    value = _valid(key, value_text, date_order, language)
+                    if value is None:
+                        continue
+                    source = (table.cell_sources[vr][vc] if table.cell_sources and vr < len(table.cell_sources)
+                              and vc < len(table.cell_sources[vr]) else None) or Source(
+                        part=table.source.part or doc.part, sheet=table.source.sheet, line=vr, column=vc)
+                    token = Token(value_text, float(vc), float(vc) + 1, vr, vr + 1, source)
+                    score = length + (2 if vr == r else 0)
+                    if key not in found or score > found[key][0]:
+                        found[key] = (score, Candidate(value, float(score), [token], None))
+                    break
+    return {key: cand for key, (_, cand) in found.items()}
 
 
 _SHIP_LABEL = re.compile(

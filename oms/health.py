@@ -8,13 +8,24 @@ log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
-def expected_heads() -> frozenset[str]:
-    """The newest Alembic revision of every room's branch (read from the migration scripts once)."""
+def _scripts():
     from alembic.script import ScriptDirectory
 
     from oms.db import alembic_config
 
-    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return script, frozenset(r.revision for r in script.iterate_revisions("heads", "base"))
+
+
+def missing_revisions(current_heads) -> set[str]:
+    """Revisions of the migration scripts not yet applied, given the database's current heads.
+
+    Compared by ancestry, not by head names: a head that depends on another branch's revision
+    (review_ui_0002 on core_0001) makes Alembic record only the dependent one.
+    """
+    script, every = _scripts()
+    applied = {r.revision for r in script.iterate_revisions(tuple(current_heads), "base")} if current_heads else set()
+    return set(every - applied)
 
 
 def check_database(engine) -> tuple[bool, str]:
@@ -28,7 +39,7 @@ def check_database(engine) -> tuple[bool, str]:
             current = frozenset(MigrationContext.configure(conn).get_current_heads())
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready", with the reason
         return False, f"database unreachable: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-    missing = expected_heads() - current
+    missing = missing_revisions(current)
     if missing:
         return False, f"schema not at head (missing {', '.join(sorted(missing))}): run `oms migrate`"
     return True, "ok"

@@ -44,7 +44,10 @@ CHANGE = _rx(
     "please amend|modify|correction to order|Änderung|Auftragsänderung|Bestelländerung|geänderte Bestellung|bitte ändern"
     "|ändern Sie|Korrektur|Mengenänderung|statt|anstatt|wijziging|gewijzigde bestelling|graag wijzigen|in plaats van"
     "|modification|commande modifiée|veuillez modifier|au lieu de|modificación|pedido modificado|modificar|cambio"
-    "|en lugar de|en vez de|订单变更|变更|修改|更改|改为")
+    "|en lugar de|en vez de|订单变更|变更|修改|更改|改为"
+    # a restated order that replaces an earlier one
+    "|replaces our order|replaces PO|supersedes|ersetzt unsere Bestellung|ersetzt die Bestellung|vervangt onze"
+    "|vervangt bestelling|rectificatif|remplace (?:intégralement |notre )?(?:la |notre )?commande|代替原订单|替换原订单")
 CANCEL = _rx(
     "cancel|cancellation|cancelled|canceled|please cancel|Storno|Stornierung|stornieren|storniert|stornieren Sie"
     "|annullieren|annuleren|annulering|geannuleerd|annulation|annuler|annulez|annulée|anulación|anular|anulen|cancelar"

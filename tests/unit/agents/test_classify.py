@@ -33,6 +33,9 @@ def test_an_order_with_lines_is_an_order():
     ("Änderung zur Bestellung 4711", "bitte ändern Sie die Menge, vollständige Bestellung unten.", "change"),
     ("Amendment to PO BRI1", "Change to PO BRI1 - revised quantities below, full order.", "change"),
     ("Wijziging bestelling 55", "Graag wijzigen: nieuwe aantallen hieronder.", "change"),
+    ("Rectificatif commande DUR4", "Cette commande remplace intégralement la commande DUR4.", "change"),
+    ("PO 778 (revised)", "This order supersedes PO 778 sent last week.", "change"),
+    ("Bestellung 4711", "Diese Bestellung ersetzt unsere Bestellung 4711 vom 2. November.", "change"),
 ])
 def test_changes_and_cancellations_are_recognised(subject, body, kind):
     assert classify_text(subject, body, lines_found=2 if kind == "change" else 0).kind == kind

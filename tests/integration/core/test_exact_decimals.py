@@ -109,3 +109,21 @@ def test_an_order_line_with_too_many_decimal_places_is_refused_with_its_line_num
         create_order(CreateOrder("exact-1", "C1", "PO-X", None, None, None, "EUR", lines, actor="test"), seeded())
     with seeded() as uow:
         assert uow.orders.get_by_message_key("exact-1") is None
+
+
+def test_reserving_more_than_is_available_fails_the_guard_and_changes_nothing(seeded):
+    from oms_core.adapters.deferred import GuardFailed
+
+    with pytest.raises(GuardFailed, match="reserve stock"):
+        with seeded() as uow:
+            uow.stock.add_reserved([("W-DE", "A", Decimal("60")), ("W-FR", "A", Decimal("10.0001"))])
+            uow.commit()
+    with seeded() as uow:
+        assert {(s.warehouse_id, s.reserved) for s in uow.stock.items("A")} == {("W-DE", Decimal(0)), ("W-FR", Decimal(0))}
+        uow.stock.add_reserved([("W-DE", "A", Decimal("100")), ("W-FR", "A", Decimal("10"))])  # exactly all of it
+        uow.commit()
+    with seeded() as uow:
+        assert sum((s.atp for s in uow.stock.items("A")), Decimal(0)) == 0
+        uow.stock.add_reserved([("W-DE", "A", Decimal("-100"))])  # releasing is never blocked by the guard
+        uow.commit()
+        assert uow.stock.items("A")[0].reserved == Decimal(0)

@@ -76,7 +76,9 @@ SPAM = _rx(
     "verify your account|confirm your password|password expires|your account will be suspended|click here|login now"
     "|update your payment|bank details have changed|new bank details|gift card|bitcoin|crypto|lottery|you have won"
     "|Konto bestätigen|Passwort|Kontosperrung|neue Bankverbindung|account verifiëren|wachtwoord|vérifiez votre compte"
-    "|mot de passe|verifique su cuenta|contraseña|账户验证|密码|中奖")
+    "|mot de passe|verifique su cuenta|contraseña|账户验证|密码|中奖|order now|buy now|best price|cheap|limited time"
+    "|jetzt kaufen|nu kopen|achetez maintenant|compre ahora|立即购买")
+_PERCENT_OFF = re.compile(r"(?i)\d+\s*%\s*(?:off|rabatt|korting|de réduction|remise|descuento|折)")
 
 
 def _count(pattern: re.Pattern, text: str) -> int:
@@ -98,7 +100,7 @@ def classify_text(subject: str, body: str, attachment_text: str = "", *, structu
     if "list-unsubscribe" in headers or _count(NEWSLETTER, head) >= 2:
         if not structured:
             return Classification("not_order", ["newsletter markers (unsubscribe/list headers)"], 0.9, "newsletter")
-    spam = _count(SPAM, head)
+    spam = _count(SPAM, head) + len(_PERCENT_OFF.findall(head))
     if spam >= 1 and (re.search(r"https?://", head_l) or spam >= 2) and not structured:
         return Classification("not_order", ["phishing/spam phrases"], 0.85, "spam")
     cancel = _count(CANCEL, head)

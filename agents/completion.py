@@ -66,6 +66,12 @@ def complete(proposal: dict, master: MasterView, sent_date: str | None, *, date_
             derived.append(f"line {line.get('line_no')}: line total = qty × unit price")
         if total is None:
             complete_lines = False
+    if not proposal.get("currency"):
+        currencies = {master.products[x["sku"]].currency for x in proposal.get("lines") or []
+                      if x.get("sku") in master.products and master.products[x["sku"]].currency}
+        if len(currencies) == 1:
+            proposal["currency"] = currencies.pop()
+            derived.append("currency: the price list's currency")
     if proposal.get("order_total") is None and complete_lines and proposal.get("lines"):
         proposal["order_total"] = _fmt(sum((_dec(x["line_total"]) for x in proposal["lines"]), Decimal(0)))
         derived.append("order_total: sum of the line totals")

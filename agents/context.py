@@ -24,7 +24,8 @@ class OrderBook(Protocol):
     def effective_rules(self, customer_id: str | None) -> dict:
         """The customer's rule set (global defaults overlaid by the customer's own)."""
 
-    def validate(self, message_key: str, proposal: dict, received: str | None = None) -> tuple[list[dict], dict]:
+    def validate(self, message_key: str, proposal: dict, received: str | None = None,
+                 kind: str = "order") -> tuple[list[dict], dict]:
         """oms_core's rule results (dicts: code, severity, message_en, message_de, line_no, data) and thresholds."""
 
     def find_order(self, customer_id: str, po_number: str) -> dict | None:

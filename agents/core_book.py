@@ -15,7 +15,7 @@ from agents.master import (ContractPrice, CustomerInfo, CustomerItem, MasterView
 
 log = logging.getLogger(__name__)
 
-MASTER_TTL_S = 2.0  # one snapshot serves a burst of messages; learned cross-refs show up quickly
+MASTER_TTL_S = 30.0  # one snapshot serves a burst of messages; our own writes invalidate it at once
 
 
 def _dec(value) -> Decimal | None:
@@ -34,6 +34,19 @@ def _date(value) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+def json_safe(rules: dict) -> dict:
+    """Rule values the checkpointed state can hold: Decimals as strings, confidences as floats."""
+    out = {}
+    for key, value in rules.items():
+        if key in ("min_field_confidence", "min_match_score") and value is not None:
+            out[key] = float(value)
+        elif isinstance(value, Decimal):
+            out[key] = str(value)
+        else:
+            out[key] = value
+    return out
 
 
 def from_master_data(md: Any) -> MasterView:
@@ -113,12 +126,16 @@ class CoreOrderBook:
             rules = dict(effective_rules(uow, customer_id))
             versions = [r.version for r in (uow.rules.latest(None), uow.rules.latest(customer_id) if customer_id else None) if r]
         rules["version"] = ".".join(str(v) for v in versions) or "defaults"
-        return {k: (float(v) if k in ("min_field_confidence", "min_match_score") else v) for k, v in rules.items()}
+        return json_safe(rules)
 
-    def validate(self, message_key: str, proposal: dict, received: str | None = None) -> tuple[list[dict], dict]:
-        from agents.checks import run_checks
+    def validate(self, message_key: str, proposal: dict, received: str | None = None,
+                 kind: str = "order") -> tuple[list[dict], dict]:
+        from agents.core_validation import core_validate
 
-        return run_checks(self, message_key, proposal, received)
+        results, thresholds = core_validate(self.uow_factory(), message_key, proposal, kind, received)
+        # Confidence is weighed in agents.decide with the extraction's own figures.
+        results = [r for r in results if r["code"] != "low_confidence"]
+        return results, json_safe(thresholds)
 
     def find_order(self, customer_id: str, po_number: str) -> dict | None:
         from oms_core.service_layer.queries import find_order_by_po

@@ -97,6 +97,10 @@ def decide(
         if kind in ("change", "cancel") and original_order is None:
             result.add("low_confidence", "the original order of this change/cancellation was not found",
                        po_number=proposal.get("po_number"))
+        elif kind == "change" and original_order.get("status") in ("needs_review", "received"):
+            # The booked values it builds on are not confirmed yet: a person decides both together.
+            result.add("low_confidence", "the original order is still waiting for review",
+                       order_id=original_order.get("order_id"))
         if proposal.get("customer_id") is None:
             result.add("unknown_customer", "the customer could not be identified")
         for line in proposal.get("lines") or [] if kind != "cancel" else []:

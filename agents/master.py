@@ -80,6 +80,7 @@ class MasterView:
     prices: tuple[ContractPrice, ...] = ()
     layout_hints: dict[tuple[str | None, str], dict] = field(default_factory=dict)  # (customer, layout)
     own_domains: tuple[str, ...] = ()  # our own mail domains: never a customer
+    cache: dict = field(default_factory=dict, compare=False, repr=False)  # derived indexes, built once per snapshot
 
     def items_of(self, customer_id: str | None) -> list[CustomerItem]:
         return [i for i in self.customer_items if i.customer_id == customer_id]

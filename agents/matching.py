@@ -125,6 +125,21 @@ def _squash(text: str | None) -> str:
     return re.sub(r"[^0-9a-z\u00c0-\u024f\u4e00-\u9fff]+", "", utils.default_process(text or ""))
 
 
+def _addr_tokens(text: str | None) -> str:
+    """Address text as a token chain: digit runs, letter runs and single CJK characters.
+
+    "Industriestr. 5, 70469" and "Industriestr 5 70469" give the same chain, and street
+    number 1 never matches inside 12.
+    """
+    tokens = re.findall(r"[0-9]+|[a-z\u00c0-\u024f]+|[\u4e00-\u9fff]", utils.default_process(text or ""))
+    return "\x1f" + "\x1f".join(tokens) + "\x1f"
+
+
+def _contains_street(haystack: str, street: str) -> bool:
+    """The street (token chain) inside the text (token chain)."""
+    return len(street) > 4 and street in haystack
+
+
 def _house_number(street: str | None) -> str | None:
     found = re.findall(r"\d+\s*[a-z]?\b", (street or "").lower())
     return found[-1].replace(" ", "") if found else None
@@ -133,10 +148,11 @@ def _house_number(street: str | None) -> str | None:
 def _address_score(ship: dict, s) -> float:
     """0..1: how well a printed address fits one ship-to (postal code, street + number, city, name)."""
     blob = _squash(" ".join(str(ship.get(k) or "") for k in ("name", "street", "postal_code", "city")))
+    chain = _addr_tokens(" ".join(str(ship.get(k) or "") for k in ("name", "street", "postal_code", "city")))
     score = 0.0
     if s.postal_code and _squash(s.postal_code) and _squash(s.postal_code) in blob:
         score += 0.35
-    if s.street and _squash(s.street) in blob:
+    if s.street and _contains_street(chain, _addr_tokens(s.street)):
         score += 0.45
     elif ship.get("street") and s.street:
         same_number = _house_number(ship["street"]) == _house_number(s.street)
@@ -152,17 +168,18 @@ def ship_to_in_text(text: str, customer: CustomerInfo) -> Match | None:
     """A ship-to whose street and house number are printed in the message, near a delivery label."""
     if not text:
         return None
-    squashed_lines = [(_squash(line), line) for line in text.splitlines()]
+    squashed_lines = [(_addr_tokens(line), line) for line in text.splitlines()]
     found = []
     for s in customer.ship_tos:
-        street = _squash(s.street)
-        if len(street) < 5:
+        street = _addr_tokens(s.street)
+        if len(street) < 7:
             continue
-        for i, (sq, _raw) in enumerate(squashed_lines):
-            if street in sq:
-                window = " ".join(raw for _sq, raw in squashed_lines[max(0, i - 3):i + 1])
-                found.append((s, bool(DELIVERY_LABELS.search(window))))
-                break
+        hits = [i for i, (sq, _raw) in enumerate(squashed_lines) if _contains_street(sq, street)]
+        if hits:
+            # Letterheads and signatures repeat the billing address; a delivery label makes it a ship-to.
+            near = any(DELIVERY_LABELS.search(" ".join(raw for _sq, raw in squashed_lines[max(0, i - 2):i + 1]))
+                       for i in hits)
+            found.append((s, near))
     if not found:
         return None
     labelled = [s for s, near in found if near]
@@ -201,6 +218,14 @@ def match_ship_to(extracted: dict, customer: CustomerInfo | None, text: str = ""
         best, score = scored[0]
         if score >= 0.6 and (len(scored) == 1 or scored[1][1] < score - 0.1):
             return Match(best, min(1.0, score + 0.1), "address", [f"address matches ship-to {best}"], scored[1:3])
+        blob = _squash(" ".join(str(ship.get(k) or "") for k in ("name", "street", "postal_code", "city")))
+        by_postal = [s for s in options if s.postal_code and _squash(s.postal_code) in blob]
+        postals = {_squash(s.postal_code) for s in by_postal}
+        if len(by_postal) == 1 and len(postals) == 1 and sum(_squash(o.postal_code) in postals for o in options) == 1:
+            # The street was not read, but only one of the customer's addresses has this postal code.
+            only = by_postal[0]
+            return Match(only.ship_to_id, 0.86, "postal code", [f"postal code {only.postal_code} is only {only.ship_to_id}"],
+                         scored[1:3])
     in_text = ship_to_in_text(text, customer)
     if in_text is not None:
         return in_text
@@ -246,21 +271,28 @@ class ArticleIndex:
     def __init__(self, master: MasterView, customer_id: str | None):
         self.master = master
         self.customer_id = customer_id
-        self.by_sku = {norm_code(sku): sku for sku in master.products}
-        self.by_gtin = {norm_code(p.gtin).lstrip("0"): p.sku for p in master.products.values() if p.gtin}
-        self.own_items = {norm_code(i.customer_sku): i for i in master.items_of(customer_id)} if customer_id else {}
-        others: dict[str, set[str]] = {}
-        for item in master.customer_items:
-            others.setdefault(norm_code(item.customer_sku), set()).add(item.sku)
-        self.any_items = others
-        self.texts: dict[str, list[str]] = {}
-        for p in master.products.values():
-            if p.active:
-                self.texts[p.sku] = [t for t in (p.name, p.description) if t]
-        for item in master.items_of(customer_id) if customer_id else ():
+        shared = master.cache.get("articles")
+        if shared is None:
+            # Built once per master snapshot: the same for every message and customer.
+            others: dict[str, set[str]] = {}
+            for item in master.customer_items:
+                others.setdefault(norm_code(item.customer_sku), set()).add(item.sku)
+            shared = {
+                "by_sku": {norm_code(sku): sku for sku in master.products},
+                "by_gtin": {norm_code(p.gtin).lstrip("0"): p.sku for p in master.products.values() if p.gtin},
+                "any_items": others,
+                "texts": {p.sku: [t for t in (p.name, p.description) if t] for p in master.products.values() if p.active},
+                "sku_pattern": self._sku_pattern(),
+            }
+            master.cache["articles"] = shared
+        self.by_sku, self.by_gtin, self.any_items = shared["by_sku"], shared["by_gtin"], shared["any_items"]
+        self.sku_pattern = shared["sku_pattern"]
+        own = master.items_of(customer_id) if customer_id else []
+        self.own_items = {norm_code(i.customer_sku): i for i in own}
+        self.texts = {sku: list(texts) for sku, texts in shared["texts"].items()}
+        for item in own:
             if item.customer_description and item.sku in self.texts:
                 self.texts[item.sku].append(item.customer_description)
-        self.sku_pattern = self._sku_pattern()
 
     def _sku_pattern(self) -> re.Pattern | None:
         skus = sorted((s for s in self.master.products if len(s) >= 4), key=len, reverse=True)
@@ -354,6 +386,37 @@ def _fmt(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
+def _expected_price(index: ArticleIndex, sku: str) -> Decimal | None:
+    contract = index.master.contract_price(index.customer_id, sku, None, None)
+    product = index.master.products.get(sku)
+    return contract.unit_price if contract else (product.unit_price if product else None)
+
+
+def _confirm_by_price(article: Match, line: dict, index: ArticleIndex) -> Match:
+    """A fuzzy description match whose master price fits the printed price (and the runner-up's
+    does not) is more than a similar text: the customer ordered at the price of that article."""
+    if article.method != "description" or not article.value or article.score >= 0.9:
+        return article
+    qty, price, total = _dec(line.get("qty")), _dec(line.get("unit_price")), _dec(line.get("line_total"))
+    if price is None and qty and total is not None:
+        price = total / qty
+    if not price:
+        return article
+
+    def fits(sku: str) -> bool:
+        base = _expected_price(index, sku)
+        if not base:
+            return False
+        factors = index.master.factors_of(sku).values() or [Decimal(1)]
+        return any(abs(price - base * f) <= base * f * Decimal("0.02") for f in factors)
+
+    rivals = [sku for sku, score in article.candidates[:2] if score >= article.score - 0.15]
+    if fits(article.value) and not any(fits(r) for r in rivals):
+        return Match(article.value, max(article.score, 0.9), "description+price",
+                     article.evidence + ["the printed price is this article's price"], article.candidates)
+    return article
+
+
 def _unit_by_price(line: dict, product: ProductInfo, factors: dict, index: ArticleIndex, chosen: tuple) -> tuple:
     """When the printed unit is unsure or ambiguous, the unit whose price fits the printed price wins."""
     code, factor, uscore, why = chosen
@@ -372,6 +435,8 @@ def _unit_by_price(line: dict, product: ProductInfo, factors: dict, index: Artic
         return abs(price - base * f) <= base * f * Decimal("0.02")
 
     if fits(factor):
+        if uscore < 0.95:
+            return code, factor, 0.95, f"{why}; the printed price confirms it"
         return chosen
     family = units.family(line.get("uom"))
     ambiguous = uscore < 0.97 or family in units.CONTAINERS
@@ -384,7 +449,7 @@ def _unit_by_price(line: dict, product: ProductInfo, factors: dict, index: Artic
 
 def match_line(line: dict, index: ArticleIndex, min_score: float) -> tuple[dict, dict]:
     """Proposed order line (process-json shape) and its match record."""
-    article = match_article(line, index)
+    article = _confirm_by_price(match_article(line, index), line, index)
     # Below the floor it is no match at all (unknown_sku); between floor and threshold the best
     # guess is kept for the reviewer and `decide` flags it as low confidence.
     floor = min(GUESS_FLOOR, min_score)

@@ -41,8 +41,24 @@ def _has_label(line: str, phrases: list[str], norm) -> int:
     return -1
 
 
-def missed_fields(message: InboundMessage, extracted: dict) -> list[str]:
-    """Header fields printed with a label in the message but absent from the extraction."""
+def _amounts(line: str) -> set:
+    from agents.extractors.numbers import parse_number
+
+    found = set()
+    for token in _AMOUNT.findall(line):
+        for sep in (None, ",", "."):
+            value = parse_number(token.strip(), sep)
+            if value is not None:
+                found.add(value)
+    return found
+
+
+def missed_fields(message: InboundMessage, extracted: dict, computed_total=None) -> list[str]:
+    """Header fields printed with a label in the message but absent from the extraction.
+
+    A printed total equal to the sum of the lines read (`computed_total`) is not missed: it
+    confirms the lines; a printed net total they do not add up to is `order_total_differs`.
+    """
     from agents.extractors.dates import find_dates
     from agents.extractors.labels import HEADER_LABELS, TOTAL_LABELS, norm
 
@@ -62,6 +78,14 @@ def missed_fields(message: InboundMessage, extracted: dict) -> list[str]:
                 continue
             if field == "order_date" and _has_label(line, delivery, norm) >= 0 and len(find_dates(line)) < 2:
                 continue  # the line's only date is the delivery date
+            if kind == "amount" and computed_total is not None and _AMOUNT.search(line):
+                amounts = _amounts(line)
+                if computed_total in amounts:
+                    break  # printed total = the lines read: confirmed
+                net_label = _has_label(line, TOTAL_LABELS.get("net", []), norm) >= 0
+                if net_label and computed_total not in amounts:
+                    missed.append("order_total_differs")  # a net total the lines do not reach
+                    break
             if (kind == "date" and find_dates(line)) or (kind == "amount" and _AMOUNT.search(line)):
                 missed.append(field)
                 break

@@ -55,8 +55,11 @@ def _same(a: dict, b: dict) -> bool:
     return all(str(a.get(k) or "") == str(b.get(k) or "") for k in keys) and any(a.get(k) for k in keys)
 
 
-def reconcile(extracted: dict, tolerance: Decimal = Decimal("0.05")) -> list[dict]:
-    """All line-capture doubts for one extracted order (empty list: the lines add up)."""
+def reconcile(extracted: dict, tolerance: Decimal = Decimal("0.05"), *, partial: bool = False) -> list[dict]:
+    """All line-capture doubts for one extracted order (empty list: the lines add up).
+
+    `partial`: the document may list only some lines (a change order), so gaps are not doubts.
+    """
     lines = extracted.get("lines") or []
     issues: list[dict] = []
     if not lines:
@@ -67,7 +70,9 @@ def reconcile(extracted: dict, tolerance: Decimal = Decimal("0.05")) -> list[dic
                              printed=int(printed), read=len(lines)))
     numbers = [int(line["line_no"]) for line in lines if line.get("line_no") is not None]
     if len(numbers) == len(lines):
-        issues.extend(numbering_issues(numbers))
+        found = numbering_issues(numbers)
+        # A change order may list only the lines that change: gaps there are expected.
+        issues.extend(i for i in found if not (partial and i["check"] == "line_no_gap"))
     for i, (a, b) in enumerate(zip(lines, lines[1:])):
         if _same(a, b) and (a.get("line_no") is None or a.get("line_no") == b.get("line_no")):
             issues.append(_issue("repeated_line", f"line {i + 2} repeats line {i + 1}", line_no=b.get("line_no")))

@@ -39,6 +39,7 @@ class WorkerSettings(BaseSettings):
     requeue_seconds: float = 120.0  # a queued message still `stored` this long lost its queue entry
     stale_processing_seconds: float = 300.0  # a message `processing` this long lost its worker
     outbox_drain_seconds: float = 5.0  # periodic drain for retries and rows of crashed workers
+    worker_metrics_port: int | None = None  # serve the workers' event metrics (all pool processes) here
 
 
 def celery_config(settings: WorkerSettings | None = None) -> dict[str, Any]:

@@ -73,12 +73,36 @@ def preload_modules() -> None:
             log.debug("cannot preload %s", name, exc_info=True)
 
 
+def serve_worker_metrics() -> None:
+    """With OMS_WORKER_METRICS_PORT: serve every pool process's event metrics from the main process
+    (prometheus_client multi-process mode; the folder is made here, before the pool forks)."""
+    from oms.celery_app import WorkerSettings
+
+    port = WorkerSettings().worker_metrics_port
+    if not port:
+        return
+    import tempfile
+
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="oms-metrics-"))
+    from prometheus_client import CollectorRegistry, multiprocess, start_http_server, values
+
+    values.ValueClass = values.get_value_class()  # in case prometheus_client was imported before the folder was set
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    start_http_server(port, registry=registry)
+    log.info("worker metrics on port %d", port)
+
+
 def close_worker_app() -> None:
     """Release this process's connections (worker shutdown)."""
     app = getattr(_state, "app", None)
     if app is not None and getattr(_state, "pid", None) == os.getpid():
         app.close()
     _state.app = None
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())
 
 
 # -- one message at a time ------------------------------------------------------------------------
@@ -274,6 +298,7 @@ def register(celery) -> None:
     from celery import signals
 
     signals.worker_process_shutdown.connect(lambda **_: close_worker_app(), weak=False)
+    signals.worker_init.connect(lambda **_: serve_worker_metrics(), weak=False)
     signals.worker_init.connect(lambda **_: preload_modules(), weak=False)
     signals.task_prerun.connect(_key_on_task_lines, weak=False)
     signals.task_postrun.connect(_key_off_task_lines, weak=False)

@@ -76,6 +76,29 @@ def _install_error_handlers(app: FastAPI) -> None:
         return render(request, "error.html", {"title": "Form expired", "message": "The form's security token is missing or wrong. Reload the page and try again."}, 403)
 
 
+def page_engine(engine):
+    """The engine for the pages' own reads (and the users table).
+
+    On SQLite the shared engine opens every transaction with BEGIN IMMEDIATE (the core's row
+    lock), so a page that only reads would block the writers. Pages read through a second engine
+    with SQLite's default deferred transactions instead; WAL lets those reads run beside writes.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+    from sqlalchemy import create_engine, event
+
+    reader = create_engine(engine.url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(reader, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return reader
+
+
 def create_app(app_context: AppContext, *, cookie_secure: bool | None = None) -> FastAPI:
     """Build the FastAPI app for this context (nothing is built at import time)."""
     from review_ui.routers import ROUTERS
@@ -89,8 +112,9 @@ def create_app(app_context: AppContext, *, cookie_secure: bool | None = None) ->
         openapi_url=None,
     )
     app.state.context = app_context
-    app.state.session_factory = sessionmaker(bind=app_context.engine, expire_on_commit=False)
+    app.state.session_factory = sessionmaker(bind=page_engine(app_context.engine), expire_on_commit=False)
     app.state.templates = build_templates()
+    app.state.queue_facets = {}  # customers/formats in the queue, refreshed every few seconds
     if cookie_secure is None:
         cookie_secure = bool(getattr(settings, "session_cookie_secure", True))
     app.add_middleware(
@@ -103,6 +127,8 @@ def create_app(app_context: AppContext, *, cookie_secure: bool | None = None) ->
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    from review_ui.routers.ops import router as ops_router  # /healthz /readyz /metrics, public (PROD)
+    app.include_router(ops_router)
     for router in ROUTERS:
         app.include_router(router)
     _install_error_handlers(app)

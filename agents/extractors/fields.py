@@ -256,7 +256,9 @@ def find_addresses(rows: list[Row], skip: set[int]) -> dict[str, tuple[Address, 
                 hit = None
                 for k in range(min(5, len(words) - i), 0, -1):
                     chunk = " ".join(words[i:i + k])
-                    key = _ADDRESS_EXACT.get(norm(chunk.split(":")[0]))
+                    if re.search(r"[:：]", chunk.rstrip(":： ")):
+                        continue  # the colon ends the label; words after it are the value
+                    key = _ADDRESS_EXACT.get(norm(chunk))
                     if key:
                         hit = (key, k)
                         break
@@ -270,9 +272,11 @@ def find_addresses(rows: list[Row], skip: set[int]) -> dict[str, tuple[Address, 
                 inline = " ".join(words[i + k:]).lstrip(":").strip() if i == 0 else ""
                 label_x0 = phrase.x0 + (phrase.x1 - phrase.x0) * i / max(len(words), 1)
                 label_x1 = phrase.x0 + (phrase.x1 - phrase.x0) * (i + k) / max(len(words), 1)
-                block, tokens = _block_below(rows, at, label_x0, label_x1)
-                if inline and not block:
-                    block = [s.strip() for s in inline.split(",")]
+                if len(inline) > 5:
+                    # "Lieferanschrift: Firma, Straße 1, 12345 Ort" on the label's own line
+                    block, tokens = [s.strip() for s in inline.split(",")], [phrase]
+                else:
+                    block, tokens = _block_below(rows, at, label_x0, label_x1)
                 address = parse_address(block)
                 if address:
                     out[key] = (address, tokens)

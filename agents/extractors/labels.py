@@ -101,7 +101,7 @@ COLUMN_LABELS = _vocab({
     " | buyer part nr | customer part | customer part nr | customer item | customer sku | customer article"
     " | material | material nr | mat nr | unsere mat nr | unsere materialnummer | our mat nr | Unsere Art nr | Unsere Artikelnummer | Unser Artikel | Materialnummer"
     " | Material | Kunden Art nr | Kundenartikelnummer | Kunden Artikelnummer | Onze art nr | Ons artikelnr"
-    " | Onze artikelnummer | Eigen artikelnr | Artikelnr klant | Klant artikelnr | Notre référence"
+    " | Onze artikelnummer | Ons art nr | Ons artikelnummer | Onze art nr | Eigen artikelnr | Artikelnr klant | Klant artikelnr | Notre référence"
     " | Notre réf | Réf client | Référence client | Notre code | Code article client | Nuestra referencia"
     " | Nuestra ref | Ref cliente | Referencia cliente | Nuestro código | Código cliente"
     " | 我方料号 | 客户料号 | 物料编码 | 物料号 | 我司料号 | 我方编号",

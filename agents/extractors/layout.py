@@ -144,7 +144,7 @@ def _join_digit_groups(tokens: list[Token]) -> list[Token]:
             pass
         prev = out[-1] if out else None
         if (prev is not None and _GROUP_TAIL.match(tok.text) and re.fullmatch(r"[-+]?\d{1,3}(?: \d{3})*", prev.text)
-                and 0 <= tok.x0 - prev.x1 < max(tok.height, 1.0) * 0.45):
+                and 0 <= tok.x0 - prev.x1 < max(tok.height, 1.0) * 0.7):
             out[-1] = Token(f"{prev.text} {tok.text}", prev.x0, tok.x1, min(prev.top, tok.top), max(prev.bottom, tok.bottom),
                             _merge_source(prev.source, tok.source))
         else:

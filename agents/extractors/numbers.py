@@ -123,7 +123,8 @@ def normalise(value: Decimal | None) -> Decimal | None:
         return None
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
-    return value.normalize()
+    normal = value.normalize()
+    return normal if normal.as_tuple().exponent < 0 else value
 
 
 def currency_in(text: str) -> str | None:

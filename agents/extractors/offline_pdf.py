@@ -81,7 +81,7 @@ def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, se
             order.warnings.append(f"carried-forward lines skipped: {sum(t.carried for t in same)}")
     fields = find_fields(rows, used, date_order, language, hints)
     _table_header_values(fields, tables, date_order, language)
-    if "order_date" not in fields:
+    if "order_date" not in fields and extractor != "offline_text":  # a mail's order date is its Date header
         first = _first_free_date(rows, used, fields, date_order, language)
         if first is not None:
             fields["order_date"] = first
@@ -111,9 +111,11 @@ def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, se
         code = currency_in("\n".join(r.text for r in rows))
         if code:
             set_field(order, "currency", code, 0.7)
-    header_bits = sorted({c.role or norm(c.text)[:12] for t in tables[:1] for c in t.columns})
-    label_bits = sorted(fields)
-    order.layout_key = fingerprint(extractor, sender_domain or "", ",".join(header_bits), ",".join(label_bits))
+    # The key describes the printed layout (header words in order, labels seen), never our reading of
+    # it, so a reviewer's hint saved under this key finds the same documents again.
+    header_bits = [norm(c.text)[:20] for t in tables[:1] for c in sorted(t.columns, key=lambda c: c.x0)]
+    label_bits = [] if header_bits else [norm(r.tokens[0].text)[:12] for r in rows[:8] if r.tokens]
+    order.layout_key = fingerprint(extractor, sender_domain or "", "|".join(header_bits), "|".join(label_bits))
     order.warnings.append(f"conventions: decimal '{sep}', dates {date_order or 'default'}, language {language or '?'}")
     return finish(order)
 
@@ -128,10 +130,12 @@ def _table_header_values(fields: dict, tables: list, date_order, language) -> No
             value = _valid(name, text, date_order, language)
             if value and name not in fields:
                 fields[name] = Candidate(value, 1.0, tokens, None)
-        dates = {ln.delivery_date for ln in table.lines}
-        if "requested_delivery_date" not in fields and len(dates) == 1 and None not in dates:
-            line = table.lines[0]
-            fields["requested_delivery_date"] = Candidate(line.delivery_date, 0.9, [], None)
+        dates = [ln.delivery_date for ln in table.lines if ln.delivery_date]
+        if "requested_delivery_date" not in fields and dates:
+            # the order's date is the one most lines share (lines may deviate)
+            common = max(sorted(set(dates)), key=dates.count)
+            if dates.count(common) * 2 >= len(table.lines):
+                fields["requested_delivery_date"] = Candidate(common, 0.9, [], None)
 
 
 def _first_free_date(rows: list[Row], used: set[int], fields: dict, date_order, language):
@@ -145,7 +149,7 @@ def _first_free_date(rows: list[Row], used: set[int], fields: dict, date_order, 
             continue
         for tok in (row.phrases() if row.unit == "pt" else row.tokens):
             found = find_dates(tok.text, date_order, language)
-            if found and found[0][1].isoformat() not in taken and len(tok.text) <= 40:
+            if found and found[0][1].isoformat() not in taken and len(tok.text) <= 80:
                 return Candidate(found[0][1].isoformat(), 0.0, [tok], row)
     return None
 

@@ -39,7 +39,7 @@ _LEADING_CODE = re.compile(r"^(?P<code>[A-Z0-9]*\d[A-Z0-9]*(?:[-./_][A-Z0-9]+)+|
 _PRICE = re.compile(
     r"(?i)(?:\bà|\ba\b|\bat\b|@|\bzu je\b|\bzu\b|\bje\b|\bper\b|\beach\b|\bfor\b|\bfür\b|\bpour\b|\bpor\b|\bvoor\b|\bprice\b"
     r"|\bpreis\b|\bprix\b|\bprecio\b|\bprijs\b|单价|单价为|价格)\s*:?\s*(?P<cur1>EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥)?\s*"
-    r"(?P<price>\d+(?:[.,]\d+)?)\s*(?P<cur2>€|EUR|USD|GBP|CHF|CNY|RMB|\$|元)?"
+    r"(?P<price>\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d+)?(?![\d])|\d+(?:[.,]\d+)?)\s*(?P<cur2>€|EUR|USD|GBP|CHF|CNY|RMB|\$|元)?"
     r"|(?P<price2>\d+(?:[.,]\d{2,4}))\s*(?:€|EUR|USD|CHF|\$|元)\s*(?:/|per|je|pro|par|por|each)\s*\w+")
 _PER_UNIT = re.compile(r"(?i)\s*(?:l'unité|l’unité|par unité|pièce|each|per (?:unit|piece|pc)|je (?:Stück|Stk\.?|Einheit)"
                        r"|pro (?:Stück|Stk\.?)|per stuk|per stuk\.?|la unidad|por unidad|/\s*\w+|每件|每个)\b\.?")
@@ -172,7 +172,9 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
             if qty is None or qty <= 0:
                 continue
             item = ExtractedLine()
-            set_line(item, "qty", qty, 0.75, prov)
+            # a bullet with quantity, unit word and a keyed article number is as clear as a table row
+            sure = 0.85 if unit and (code or desc) and unit.lower() not in {"x", "×"} else 0.7
+            set_line(item, "qty", qty, sure, prov)
             if unit and unit.lower() not in {"x", "×"}:
                 set_line(item, "uom", unit, 0.75, prov)
             if code:

@@ -15,9 +15,9 @@ EXTRACTOR = "edifact"
 def split_segments(text: str) -> list[EdiSegment]:
     """Tokenise an EDIFACT interchange (UNA service string advice honoured, `?` release)."""
     text = text.lstrip("\ufeff")
-    comp, elem, dec, rel, term = ":", "+", ".", "?", "'"
+    comp, elem, rel, term = ":", "+", "?", "'"
     if text.startswith("UNA") and len(text) >= 9:
-        comp, elem, dec, rel, _, term = text[3], text[4], text[5], text[6], text[7], text[8]
+        comp, elem, rel, term = text[3], text[4], text[6], text[8]
         text = text[9:]
     segments: list[EdiSegment] = []
     buf: list[str] = []

@@ -14,7 +14,7 @@ for _code, _words in {
     "BOX": "kart kart. krt. omdoos ds bte btes bt box boxes bx karton kartons krt ctn ctns carton cartons doos dozen kt boîte boîtes boite "
     "boites caja cajas cj bx. 箱 盒 ct car",
     "CS": "case cases cs kiste kisten colli colis",
-    "PK": "pack packs pk pkg paket pakete packung pak pakken paquet paquets paquete paquetes pq 包",
+    "PK": "vpe ve pack packs pk pkg paket pakete packung pak pakken paquet paquets paquete paquetes pq 包",
     "PAL": "pallet pallets pal palette paletten pallet(s) palet pallets. palettes palé palés 托",
     "KG": "kg kgs kilo kilogramm kilogram 公斤 千克",
     "G": "g gr gramm gram",

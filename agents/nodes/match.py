@@ -1,6 +1,8 @@
 """match: the extracted order against master data (customer, ship-to, articles, units)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from agents.completion import complete
 from agents.context import Context
 from agents.decide import DEFAULT_RULES
@@ -26,6 +28,11 @@ def match(state: OrderState, context: Context) -> dict:
     text = "\n".join(d.text or "\n".join(p.text for p in d.pages) for d in message.readable_documents)
     proposal, record = match_order(extracted, state.get("meta") or {}, master,
                                    min_score=float(rules["min_match_score"]), customer=customer, text=text)
+    if not extracted.get("lines"):
+        # Nothing was read: a reviewer starts from the customer, not from guessed defaults.
+        proposal["ship_to_id"] = None
+        proposal["currency"] = extracted.get("currency")
+        return {"proposal": proposal, "match": record, "rules": rules}
     line_dates = [line.get("delivery_date") for line in extracted.get("lines") or []]
     if state.get("kind") == "order":
         sent = ((state.get("meta") or {}).get("date") or "")[:10] or None
@@ -34,5 +41,6 @@ def match(state: OrderState, context: Context) -> dict:
     elif state.get("kind") == "change":
         record["derived"], record["uncertain"] = complete(proposal, master, None, line_dates=line_dates)
     if state.get("kind") != "cancel":
-        record["missed"] = missed_fields(message, extracted)
+        total = proposal.get("order_total")
+        record["missed"] = missed_fields(message, extracted, Decimal(total) if total else None)
     return {"proposal": proposal, "match": record, "rules": rules}

@@ -34,12 +34,16 @@ def validate(state: OrderState, context: Context) -> dict:
     checks: list[dict] = []
     if kind != "cancel":
         received = ((state.get("meta") or {}).get("date") or "")[:10] or None
-        results, thresholds = context.book.validate(state["message_key"], proposal, received)
+        results, thresholds = context.book.validate(state["message_key"], proposal, received, kind)
         rules.update(thresholds or {})
         for result in results:
             if result.get("code") == "duplicate_po" and kind == "change":
                 continue  # a change order refers to its PO on purpose
             checks.append({**result, "source": "rules"})
         tolerance = Decimal(str(rules.get("total_rounding_tolerance") or "0.05"))
-        checks.extend(reconcile(state.get("extracted") or {}, tolerance))
+        checks.extend(reconcile(state.get("extracted") or {}, tolerance, partial=kind == "change"))
+        if "order_total_differs" in ((state.get("match") or {}).get("missed") or []):
+            checks.append({"code": "total_mismatch", "severity": "error", "source": "reconcile", "check": "printed_total",
+                           "message_en": f"the printed net total differs from the lines read ({proposal.get('order_total')})",
+                           "line_no": None, "data": {}})
     return {"checks": checks, "original_order": original, "rules": rules, **update}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
 
 from intake.documents.charsets import decode_bytes
 from intake.documents.common import Limits, mark_unreadable, new_document
@@ -10,6 +12,7 @@ from intake.documents.tables import make_table, table_text
 from intake.model import Document, Source
 
 _DELIMITERS = (",", ";", "\t", "|")
+_SEP_LINE = re.compile(r"\A\ufeff?\"?sep=([,;\t|])\"?[ \t]*\r?\n", re.IGNORECASE)
 
 
 def read_csv(name: str, data: bytes, content_type: str, part: str, limits: Limits, charset: str | None = None) -> Document:
@@ -18,7 +21,12 @@ def read_csv(name: str, data: bytes, content_type: str, part: str, limits: Limit
     text, codec = decode_bytes(data, charset)
     text = text.replace("\x00", "")
     doc.meta["charset"] = codec
-    delimiter = sniff_delimiter(text)
+    hint = _SEP_LINE.match(text)
+    if hint:
+        # Excel's "sep=;" first line names the delimiter and is not data.
+        delimiter, text = hint.group(1), text[hint.end():]
+    else:
+        delimiter = sniff_delimiter(text)
     doc.meta["delimiter"] = delimiter
     rows: list[list[str]] = []
     try:
@@ -40,20 +48,22 @@ def read_csv(name: str, data: bytes, content_type: str, part: str, limits: Limit
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the first lines into the most consistent number of columns."""
-    sample = "\n".join(text.splitlines()[:50])
+    """The delimiter that splits the most lines into the same (widest) number of columns.
+
+    Preamble lines above the table ("Bestellnummer;4711") and decimal commas inside a `;` file
+    must not win: the table block (many rows x many columns) decides, not the share of lines.
+    """
+    sample = "\n".join(text.splitlines()[:60])
     best, best_score = ",", -1.0
     for delimiter in _DELIMITERS:
         try:
             widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
         except csv.Error:
             continue
-        if not widths:
+        counts = Counter(w for w in widths if w >= 2)
+        if not counts:
             continue
-        modal = max(set(widths), key=widths.count)
-        if modal < 2:
-            continue
-        score = widths.count(modal) / len(widths) * 10 + min(modal, 10) * 0.1
+        score = max(n * min(w, 20) for w, n in counts.items())
         if score > best_score:
             best, best_score = delimiter, score
     return best

@@ -70,6 +70,10 @@ def build_confirmation(uow, message: OutboxMessage, *, sender: str, sender_name:
     view["reply_to"] = message.payload.get("reply_to") or view.get("reply_to") or {}
     language = message.payload.get("language") or view.get("language")
     subject, text, html = render_confirmation(view, language)
+    if message.payload.get("text"):
+        # A sales rep edited the draft: send their words, not a re-rendered template
+        # (the HTML alternative would contradict the edit, so it is left out).
+        subject, text, html = message.payload.get("subject") or subject, message.payload["text"], None
     attachments = ()
     if message.kind == OutboxKind.ORDER_RESPONSE or view.get("is_edi"):
         document = order_response(view)

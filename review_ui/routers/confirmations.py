@@ -42,7 +42,7 @@ def confirmation_page(request: Request, outbox_id: int, session: SessionDep, con
     session.rollback()  # end our read before the core opens its own unit of work
     order = orders_view.order_detail(context, row.order_id) or {"order_id": row.order_id, "lines": []}
     payload = row.payload if isinstance(row.payload, dict) else {}
-    subject, text = conf_view.rendered(order, payload, _language(session, order.get("customer_id")))
+    subject, text = conf_view.rendered(context, order, payload, _language(session, order.get("customer_id")))
     return render(request, "confirmation.html", {
         "row": row, "order": order, "payload": payload, "subject": subject, "text": text,
         "thread": conf_view.thread(session=session, order=order),

@@ -76,10 +76,22 @@ def _review_page(request, session, context, user, item, error: str | None = None
     }, status_code=status)
 
 
+def _fresh_claim(item: review_view.ReviewItem, username: str) -> bool:
+    """Our own claim from the last few minutes: no need to write it again on every view."""
+    from datetime import datetime, timedelta, timezone
+
+    claimed_at = item.row.claimed_at
+    if item.row.claimed_by != username or claimed_at is None:
+        return False
+    if claimed_at.tzinfo is None:
+        claimed_at = claimed_at.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc) - claimed_at < timedelta(minutes=5)
+
+
 @router.get("/{message_key}")
 def review_page(request: Request, message_key: str, session: SessionDep, context: ContextDep, user: CurrentUser):
     item = _item_or_404(session, message_key)
-    if item.open and not item.claimed_by_other(user.username):
+    if item.open and not item.claimed_by_other(user.username) and not _fresh_claim(item, user.username):
         session.rollback()  # end our read first: on SQLite every transaction holds the write lock
         try:
             actions.claim(context, message_key, user.username)  # also refreshes our own claim's time
@@ -92,6 +104,7 @@ def review_page(request: Request, message_key: str, session: SessionDep, context
 @router.get("/{message_key}/original")
 def original_panel(request: Request, message_key: str, session: SessionDep, context: ContextDep):
     item = _item_or_404(session, message_key)
+    session.rollback()  # the store reads through its own connection (SQLite: one writer lock)
     raw = load_raw(context, message_key)
     marks = collect_marks(item.proposed, extracted_order(context, message_key))
     docs, atts = ([], []) if raw is None else original_view.document_views(message_key, raw, marks)

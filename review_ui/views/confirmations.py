@@ -1,6 +1,7 @@
 """Confirmations for sales reps: sent and draft, per customer, with the thread they answer."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from oms_core.adapters import orm
 
+log = logging.getLogger(__name__)
 CONFIRMATION = "confirmation"
 
 
@@ -68,13 +70,23 @@ def thread(*, session: Session, order: dict) -> list:
     return rows
 
 
-def rendered(order: dict, payload: dict, language: str | None) -> tuple[str, str]:
-    """Subject and text to show/edit: the rep's edit when present, else the standard rendering."""
+def rendered(context, order: dict, payload: dict, language: str | None) -> tuple[str, str]:
+    """Subject and text to show/edit: the rep's edit when present, else what the dispatcher would send."""
     if payload.get("subject") and payload.get("text"):
         return payload["subject"], payload["text"]
+    fallback = (f"Order confirmation {order.get('po_number') or order.get('order_id')}", "")
     try:
         from oms_core.confirmations import render_confirmation
+        from oms_core.outbox.views import confirmation_view
     except ImportError:
-        return f"Order confirmation {order.get('po_number') or order.get('order_id')}", ""
-    subject, text, _html = render_confirmation(order, language)
+        return fallback
+    try:
+        uow = context.uow_factory()
+        with uow:
+            view = confirmation_view(uow, order["order_id"], sender_name=getattr(context.settings, "smtp_from", ""))
+        view["reply_to"] = payload.get("reply_to") or view.get("reply_to") or {}
+        subject, text, _html = render_confirmation(view, payload.get("language") or view.get("language") or language)
+    except Exception:  # noqa: BLE001 - a rendering problem must not hide the draft from the rep
+        log.exception("could not render the confirmation of %s", order.get("order_id"))
+        return fallback
     return subject, text

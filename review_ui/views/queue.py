@@ -88,8 +88,27 @@ def _order_by(sort: str) -> list:
     return [t.c.created_at.asc(), t.c.value.desc().nulls_last(), t.c.message_key]
 
 
-def review_queue(*, session: Session, filters: QueueFilters, page_size: int = PAGE_SIZE) -> QueuePage:
-    """One page of the queue with the filter choices that exist in it."""
+FACETS_SECONDS = 30.0
+
+
+def _facets(session: Session) -> tuple[list[tuple[str, str]], list[str]]:
+    t, c = orm.processed_messages, orm.customers
+    base = sa.select(t.c.customer_id, c.c.name).select_from(
+        t.outerjoin(c, c.c.customer_id == t.c.customer_id)).where(t.c.status == NEEDS_REVIEW, t.c.customer_id.is_not(None))
+    customers = sorted({(r[0], r[1] or r[0]) for r in session.execute(base.distinct())}, key=lambda x: x[1].lower())
+    formats = sorted(f for f in session.execute(
+        sa.select(t.c.format).where(t.c.status == NEEDS_REVIEW, t.c.format.is_not(None)).distinct()).scalars())
+    return customers, formats
+
+
+def review_queue(*, session: Session, filters: QueueFilters, page_size: int = PAGE_SIZE,
+                 facet_cache: dict | None = None) -> QueuePage:
+    """One page of the queue with the filter choices that exist in it.
+
+    The choices (customers and formats waiting) change slowly; with a `facet_cache` dict they are
+    recomputed at most every FACETS_SECONDS.
+    """
+    import time
     t, c = orm.processed_messages, orm.customers
     where = _where(filters)
     total = session.execute(sa.select(sa.func.count()).select_from(t).where(*where)).scalar_one()
@@ -117,11 +136,13 @@ def review_queue(*, session: Session, filters: QueueFilters, page_size: int = PA
         )
         for r in (rows[k] for k in keys if k in rows)
     ]
-    base = sa.select(t.c.customer_id, c.c.name).select_from(
-        t.outerjoin(c, c.c.customer_id == t.c.customer_id)).where(t.c.status == NEEDS_REVIEW, t.c.customer_id.is_not(None))
-    customers = sorted({(r[0], r[1] or r[0]) for r in session.execute(base.distinct())}, key=lambda x: x[1].lower())
-    formats = sorted(f for f in session.execute(
-        sa.select(t.c.format).where(t.c.status == NEEDS_REVIEW, t.c.format.is_not(None)).distinct()).scalars())
+    now = time.monotonic()
+    if facet_cache is not None and facet_cache.get("until", 0) > now:
+        customers, formats = facet_cache["value"]
+    else:
+        customers, formats = _facets(session)
+        if facet_cache is not None:
+            facet_cache.update(value=(customers, formats), until=now + FACETS_SECONDS)
     return QueuePage(items=items, total=total, filters=filters, customers=customers, formats=formats)
 
 
@@ -135,8 +156,9 @@ def neighbours(*, session: Session, message_key: str, filters: QueueFilters | No
     where = _where(filters)
     created = row.created_at
     # age order: (created_at, message_key); neighbours by that key keep this a cheap index walk
-    after = sa.or_(t.c.created_at > created, sa.and_(t.c.created_at == created, t.c.message_key > message_key))
-    before = sa.or_(t.c.created_at < created, sa.and_(t.c.created_at == created, t.c.message_key < message_key))
+    position = sa.tuple_(t.c.created_at, t.c.message_key)
+    after = position > sa.tuple_(sa.literal(created, t.c.created_at.type), sa.literal(message_key))
+    before = position < sa.tuple_(sa.literal(created, t.c.created_at.type), sa.literal(message_key))
     nxt = session.execute(sa.select(t.c.message_key).where(*where, after)
                           .order_by(t.c.created_at.asc(), t.c.message_key.asc()).limit(1)).scalar()
     prev = session.execute(sa.select(t.c.message_key).where(*where, before)

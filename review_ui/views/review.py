@@ -190,8 +190,11 @@ def corrections_from_form(item: ReviewItem, form: dict[str, str]) -> dict:
         if touched:
             changed = True
         new_lines.append(values)
-    for n, line in enumerate(new_lines, start=1):
-        line["line_no"] = line.get("line_no") or n
+    next_no = max([int(line.get("line_no") or 0) for line in item.lines] + [0]) + 1
+    for line in new_lines:
+        if not line.get("line_no"):
+            line["line_no"] = next_no
+            next_no += 1
     corrections: dict[str, Any] = {"header": header, "lines": new_lines if changed else [], "customer_id": None}
     if "customer_id" in header:
         corrections["customer_id"] = header["customer_id"]

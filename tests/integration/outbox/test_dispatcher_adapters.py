@@ -66,6 +66,28 @@ def test_drafts_wait_for_a_person_and_go_out_after_retry(oms, tmp_path, smtp_ser
     assert mail["Subject"] == f"Re: Order {key_for(request.node.name)}"
 
 
+def test_a_draft_edited_by_sales_is_sent_with_their_subject_and_text(oms, smtp_server, request):
+    from oms_core.domain.commands import UpdateRuleSet
+    from oms_core.service_layer import handlers
+
+    handlers.update_rule_set(UpdateRuleSet("C1002", {"auto_send_confirmation": False}, "admin",
+                                           "sales checks first"), oms())
+    order_id = book_order(oms, request.node.name, customer="C1002")
+    dispatcher = build_dispatcher(get_settings(erp="none", **smtp_server.settings_overrides()), oms)
+    dispatcher.run_once()
+    draft = rows(oms, order_id)["confirmation"]
+    with oms() as uow:
+        uow.outbox.set_payload(draft.id, {**draft.payload, "subject": "Re: your order - checked",
+                                          "text": "Dear Anna, confirmed as discussed.", "mode": "send"})
+        uow.commit()
+    dispatcher.retry(draft.id, actor="sales")
+    dispatcher.run_once()
+    (mail,) = smtp_server.messages
+    assert mail["Subject"] == "Re: your order - checked"
+    assert mail.get_body(("plain",)).get_content().strip() == "Dear Anna, confirmed as discussed."
+    assert mail["In-Reply-To"], "an edited draft still answers the PO thread"
+
+
 def test_edi_customers_get_an_x12_855_with_their_confirmation(oms, smtp_server, request):
     order_id = book_order(oms, request.node.name, origin="x12", skus=(("SKU-100", "2"), ("SKU-300", "1")))
     build_dispatcher(get_settings(erp="none", **smtp_server.settings_overrides()), oms).run_once()

@@ -47,26 +47,31 @@ class Workers:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     started: int = 0
 
-    def start(self, name: str, *, pool: str = "prefork", beat: bool = False) -> None:
+    def start(self, name: str, *, pool: str = "prefork", beat: bool = False, oms_command: bool = False) -> None:
+        """One worker: `celery -A oms.celery_app worker ...`, or `oms worker` itself (prefork, with beat)."""
         self.started += 1
-        argv = [sys.executable, "-m", "celery", "-A", "oms.celery_app", "worker", f"--pool={pool}",
-                "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                f"--queues={self.env['OMS_BROKER_QUEUE']}", f"--hostname={name}-{self.started}@%h",
-                "--loglevel=INFO"]
-        if beat:
-            argv.append("--beat")
+        if oms_command:
+            argv = [sys.executable, "-m", "oms", "worker", "--concurrency=1"]
+        else:
+            argv = [sys.executable, "-m", "celery", "-A", "oms.celery_app", "worker", f"--pool={pool}",
+                    "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                    f"--queues={self.env['OMS_BROKER_QUEUE']}", f"--hostname={name}-{self.started}@%h",
+                    "--loglevel=INFO"]
+            if beat:
+                argv.append("--beat")
         log = open(self.log_dir / f"{name}-{self.started}.log", "wb")
         self.procs[name] = subprocess.Popen(argv, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
         self.procs[name].beat = beat  # type: ignore[attr-defined]
         self.procs[name].pool = pool  # type: ignore[attr-defined]
+        self.procs[name].oms_command = oms_command  # type: ignore[attr-defined]
 
     def restart_dead(self) -> list[str]:
         """Start again every worker whose process ended (the 'restart' after a kill -9)."""
         dead = [name for name, p in self.procs.items() if p.poll() is not None]
         for name in dead:
             old = self.procs[name]
-            self.start(name, pool=old.pool, beat=old.beat)  # type: ignore[attr-defined]
+            self.start(name, pool=old.pool, beat=old.beat, oms_command=old.oms_command)  # type: ignore[attr-defined]
         return dead
 
     def stop(self) -> None:

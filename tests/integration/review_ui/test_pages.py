@@ -169,3 +169,12 @@ def test_master_upload_refuses_unknown_files(as_role):
     token = csrf_of(admin.get("/admin/master").text)
     response = admin.post("/admin/master", data={"csrf_token": token}, files={"files": ("evil.sh", b"rm -rf /", "text/plain")})
     assert response.status_code == 400 and "not one of" in response.text
+
+
+def test_review_page_links_j_and_k_to_the_neighbours_in_queue_order(as_role, seeded):
+    client = as_role("reviewer")
+    keys = _queue_keys(client.get("/queue").text)
+    html = client.get(f"/review/{keys[1]}").text
+    assert f'data-next="/review/{keys[2]}?' in html
+    assert f'data-prev="/review/{keys[0]}?' in html
+    assert 'data-prev=""' in client.get(f"/review/{keys[0]}").text

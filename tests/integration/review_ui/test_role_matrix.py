@@ -8,7 +8,8 @@ import pytest
 from review_ui.route_table import routes
 from tests.integration.review_ui.conftest import csrf_of
 
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/healthz")}
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/healthz"), ("GET", "/readyz"),
+          ("GET", "/metrics")}
 
 
 def _fill(path: str, keys: list[str]) -> str:

@@ -133,7 +133,7 @@ class FakeBook:
     def effective_rules(self, customer_id):
         return dict(self.rules)
 
-    def validate(self, message_key, proposal, received=None):
+    def validate(self, message_key, proposal, received=None, kind="order"):
         return list(self.results.get(message_key, [])), {}
 
     def find_order(self, customer_id, po_number):

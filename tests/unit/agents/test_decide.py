@@ -59,3 +59,9 @@ def test_change_without_an_original_order_is_reviewed():
 def test_an_uncertain_classification_or_a_missing_po_number_is_low_confidence():
     assert call(kind_confidence=0.65).reasons == ["low_confidence"]
     assert call(proposal={**PROPOSAL, "po_number": None}).reasons == ["low_confidence"]
+
+
+def test_a_change_to_an_order_still_in_review_is_reviewed_too():
+    result = call(kind="change", original_order={"order_id": "SO-1", "status": "needs_review"})
+    assert result.decision == "review" and result.reasons == ["low_confidence"]
+    assert call(kind="change", original_order={"order_id": "SO-1", "status": "confirmed"}).decision == "auto"

@@ -81,3 +81,20 @@ def test_match_order_proposes_base_quantities_and_keeps_printed_prices():
     assert proposal["currency"] == "GBP"  # the customer's currency when none is printed
     assert (line["sku"], line["uom"], line["qty_base"], line["unit_price"]) == ("SCR-M8X20", "BOX", "200", "8.00")
     assert record["lines"][0]["article"]["method"] == "cross-reference"
+
+
+def test_ship_to_printed_under_a_delivery_label_wins_over_the_letterhead():
+    from agents.matching import ship_to_in_text
+
+    customer = MASTER.customers["C100"]
+    text = "Müller Maschinenbau GmbH\nHafenweg 9, 89073 Ulm\n...\nLieferanschrift:\nWerk Nord, Industriestr. 5, 70469 Stuttgart"
+    assert ship_to_in_text(text, customer).value == "C100-S1"
+
+
+def test_house_number_one_is_not_found_inside_twelve():
+    from agents.matching import _addr_tokens, _contains_street
+
+    street = _addr_tokens("Hauptstr. 1")
+    assert _contains_street(_addr_tokens("Hauptstr. 12, 10115 Berlin"), street) is False
+    assert _contains_street(_addr_tokens("Hauptstr 1, 10115 Berlin"), street) is True
+    assert _contains_street(_addr_tokens("北仑区 大港路 9号143, 215000"), _addr_tokens("北仑区 大港路 9号 143"))

@@ -27,9 +27,15 @@ INDEXES = (
 )
 
 
+# On SQLite the queue's key query can be answered from the index alone when it also holds the
+# reason codes (the reason filter reads them); PostgreSQL cannot put a json column in a b-tree.
+SQLITE_COVERING = {"ix_ui_messages_status_created": ["review_reasons"], "ix_ui_messages_status_value": ["message_key", "review_reasons"]}
+
+
 def upgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
     for name, table, columns in INDEXES:
-        op.create_index(name, table, columns)
+        op.create_index(name, table, columns + (SQLITE_COVERING.get(name, []) if sqlite else []))
 
 
 def downgrade() -> None:

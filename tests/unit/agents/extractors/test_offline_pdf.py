@@ -104,3 +104,16 @@ def test_layout_hint_relabels_a_column_and_changes_the_layout_reading():
     assert plain.lines[0].customer_sku == "X-1"
     assert hinted.lines[0].sku == "X-1" and hinted.lines[0].customer_sku is None
     assert plain.layout_key == hinted.layout_key or hinted.layout_key  # a key is always computed
+
+
+def test_layout_hint_teaches_an_unknown_label_and_keeps_the_layout_key():
+    doc = pdf_document([[
+        (40, [(40, "Vorgang"), (120, "VG-2026-77")]),
+        (100, [(40, "Bezeichnung"), (300, "Menge")]),
+        (120, [(40, "Schraube"), (305, "3")]),
+    ]])
+    plain = extract_pdf(doc)
+    hinted = extract_pdf(doc, hints={"labels": {"Vorgang": "po_number"}})
+    assert plain.po_number is None
+    assert hinted.po_number == "VG-2026-77"
+    assert plain.layout_key == hinted.layout_key

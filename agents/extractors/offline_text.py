@@ -188,7 +188,8 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
 
 
 _PO_PROSE = re.compile(
-    r"(?i)(?:\bP\.?O\.?|purchase order|\border|bestellung|bestellnummer|bestell-?nr\.?|auftrag(?:snummer)?|commande|"
+    r"(?i)(?:\border ref(?:erence)?\.?|\bour ref(?:erence)?\.?|notre r[ée]f(?:[ée]rence)?\.?|ons kenmerk|unser zeichen"
+    r"|\bP\.?O\.?|purchase order|\border|bestellung|bestellnummer|bestell-?nr\.?|auftrag(?:snummer)?|commande|"
     r"bon de commande|pedido|orden de compra|bestelling|inkooporder|ordernummer|订单号?|采购单号?|采购订单号?)"
     r"\s*(?:nr\.?|no\.?|n°|nº|number|nummer|numéro|número|#)?\s*[:#.]?\s*"
     r"(?P<po>[A-Z0-9][A-Z0-9\-/_.]*\d[A-Z0-9\-/_]*)")
@@ -206,7 +207,7 @@ def prose_po_number(text: str) -> tuple[str, str] | None:
 
 _RDD_PROSE = re.compile(
     r"(?i)(?:liefer\w*|deliver\w*|bis\b|bis zum|by|before|no later than|until|livr\w*|avant le|avant|entrega\w*|antes del?"
-    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货)")
+    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货|交期|需求日期|\bpour le|\bd[ée]lai\b|au plus tard)")
 
 
 def prose_delivery_date(text: str, date_order: str | None, language: str | None) -> str | None:

@@ -238,8 +238,8 @@ def prose_po_number(text: str) -> tuple[str, str] | None:
 
 _RDD_PROSE = re.compile(
     r"(?i)(?:liefer\w*|deliver\w*|bis\b|bis zum|by|before|no later than|until|livr\w*|avant le|avant|entrega\w*|antes del?"
-    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货|交期|\bpour le\b|d[ée]lai|souhait\w*|need(?:ed)? by"
-    r"|required by|wunschtermin|termin\w*)")
+    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货|交期|需求日期|\bpour le\b|d[ée]lai|souhait\w*|au plus tard"
+    r"|need(?:ed)? by|required by|wunschtermin|termin\w*)")
 
 
 def prose_delivery_date(text: str, date_order: str | None, language: str | None) -> str | None:

@@ -16,6 +16,7 @@ from agents.extractors.labels import norm
 from agents.extractors.language import guess_language
 from agents.extractors.layout import Row, rows_from_page
 from agents.extractors.numbers import currency_in, default_separator, detect_decimal_separator
+from agents.extractors.records import find_records
 from agents.extractors.tables import find_tables
 from intake.model import Document
 
@@ -79,6 +80,8 @@ def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, se
         order.confidence["lines"] = round(min(t.confidence for t in same), 3)
         if any(t.carried for t in same):
             order.warnings.append(f"carried-forward lines skipped: {sum(t.carried for t in same)}")
+    if not order.lines and extractor == "offline_pdf":
+        _records_instead(order, rows, used, sep)
     fields = find_fields(rows, used, date_order, language, hints)
     _table_header_values(fields, tables, date_order, language)
     if "order_date" not in fields and extractor != "offline_text":  # a mail's order date is its Date header
@@ -118,6 +121,18 @@ def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, se
     order.layout_key = fingerprint(extractor, sender_domain or "", "|".join(header_bits), "|".join(label_bits))
     order.warnings.append(f"conventions: decimal '{sep}', dates {date_order or 'default'}, language {language or '?'}")
     return finish(order)
+
+
+def _records_instead(order: ExtractedOrder, rows: list[Row], used: set[int], sep: str | None) -> None:
+    """No item table: read lines printed as numbered paragraphs or label/value cards."""
+    found = find_records(rows, used, sep)
+    if found is None:
+        return
+    order.lines.extend(found.lines)
+    used |= found.used_rows
+    _set_total(order, found.totals)
+    order.confidence["lines"] = 0.8
+    order.warnings.append(f"lines read from {len(found.lines)} record(s), no item table")
 
 
 def _table_header_values(fields: dict, tables: list, date_order, language) -> None:

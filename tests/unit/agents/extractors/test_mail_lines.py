@@ -68,7 +68,7 @@ def test_delivery_dates_in_french_and_chinese_prose():
     assert order.requested_delivery_date == "2027-01-20"
 
 
-def test_an_amount_read_as_order_number_gives_way_to_the_po_in_the_text():
+def test_an_order_value_line_is_not_taken_for_the_po_number():
     order = extract_text(text_document(
         "please book them against order ref. PO-2026-14878.\n"
         "- Machine tap HSS-E M12 (WZ-10198) - 6 each, 22.26 GBP each\nOrder value 136.84 GBP net\n"))

@@ -195,12 +195,13 @@ def find_fields(rows: list[Row], skip: set[int], date_order: str | None, languag
                 continue
             value = _valid(key, value_text, date_order, language) if value_text else None
             source_tokens = [phrase]
-            if value is None and not value_text:
+            if value is None:
+                # "Bon de commande fournisseur · 726447": the value is the next part of the line
                 nxt = phrases[p_index + 1] if p_index + 1 < len(phrases) else None
                 if nxt is not None and _split_phrase(nxt, extra)[0] is None:
                     value = _valid(key, nxt.text, date_order, language)
                     source_tokens = [nxt]
-                if value is None:
+                if value is None and not value_text:
                     for cand in _below(rows, at, phrase):
                         if _split_phrase(cand, extra)[0] is None:
                             value = _valid(key, cand.text, date_order, language)

@@ -71,3 +71,8 @@ def test_an_amount_after_an_order_label_is_never_a_po_number():
 ])
 def test_more_local_date_forms_become_iso(text, expected):
     assert parse_date(text) == expected
+
+
+def test_a_title_label_with_a_word_after_it_takes_the_value_from_the_next_part_of_the_line():
+    order = _order([[(40, "Bon de commande fournisseur · 726447")]])
+    assert order.po_number == "726447"

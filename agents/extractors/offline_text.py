@@ -77,6 +77,12 @@ def extract_text(doc: Document, *, sender_domain: str | None = None, hints: dict
         if order.lines:
             order.confidence["lines"] = 0.7
             order.warnings.append("lines read from prose")
+    if order.po_number is not None and re.fullmatch(r"\d{1,7}[.,]\d{2}", str(order.po_number)):
+        # "Order value 136.84 GBP net" was read as an order-number label: an amount is never the PO
+        prose = prose_po_number(order_text(text))
+        if prose:
+            order.po_number = None
+            order.warnings.append(f"PO {prose[0]!r} from the text replaces the amount read as a PO")
     if order.po_number is None:
         po = prose_po_number(order_text(text)) or prose_po_number(subject or "")
         if po:
@@ -232,7 +238,8 @@ def prose_po_number(text: str) -> tuple[str, str] | None:
 
 _RDD_PROSE = re.compile(
     r"(?i)(?:liefer\w*|deliver\w*|bis\b|bis zum|by|before|no later than|until|livr\w*|avant le|avant|entrega\w*|antes del?"
-    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货)")
+    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货|交期|需求日期|\bpour le\b|d[ée]lai|souhait\w*|au plus tard"
+    r"|need(?:ed)? by|required by|wunschtermin|termin\w*)")
 
 
 def prose_delivery_date(text: str, date_order: str | None, language: str | None) -> str | None:

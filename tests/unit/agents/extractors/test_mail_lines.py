@@ -59,3 +59,17 @@ def test_po_numbers_named_as_references_in_prose():
     assert prose_po_number("pourriez-vous (notre référence DUR486018), livraison")[0] == "DUR486018"
     assert prose_po_number("Ons kenmerk: 578459.")[0] == "578459"
     assert prose_po_number("unsere Bestellung 4711 vom 3.5.")[0] == "4711"
+
+
+def test_delivery_dates_in_french_and_chinese_prose():
+    order = extract_text(text_document(
+        "Messieurs,\nnous avons besoin des articles ci-dessous pour le 20/01/27, merci.\n"
+        "* Clé dynamométrique 5-25 Nm : 2 pcs, 98,95 EUR l'unité\n"), language="fr")
+    assert order.requested_delivery_date == "2027-01-20"
+
+
+def test_an_order_value_line_is_not_taken_for_the_po_number():
+    order = extract_text(text_document(
+        "please book them against order ref. PO-2026-14878.\n"
+        "- Machine tap HSS-E M12 (WZ-10198) - 6 each, 22.26 GBP each\nOrder value 136.84 GBP net\n"))
+    assert order.po_number == "PO-2026-14878"

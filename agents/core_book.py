@@ -6,6 +6,7 @@ Every write is safe to repeat: a node resumed after a crash re-runs from its top
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,9 @@ from agents.master import (ContractPrice, CustomerInfo, CustomerItem, MasterView
 
 log = logging.getLogger(__name__)
 
-MASTER_TTL_S = 30.0  # one snapshot serves a burst of messages; our own writes invalidate it at once
+# The snapshot is rebuilt when the master-data version (imports, learned cross references and
+# layout hints, from any process) moves; the long TTL only catches edits made outside oms.
+MASTER_TTL_S = 600.0
 
 
 def _dec(value) -> Decimal | None:
@@ -104,16 +107,26 @@ class CoreOrderBook:
     def __init__(self, uow_factory: Callable[[], Any], settings: Any = None):
         self.uow_factory = uow_factory
         self.settings = settings
-        self._master: tuple[float, MasterView] | None = None
+        self._master: tuple[float, int, MasterView] | None = None
+        self._master_lock = threading.Lock()
 
     # ---------------------------------------------------------------- reads
     def master(self) -> MasterView:
-        from oms_core.service_layer.queries import master_snapshot
+        """The matching view of the master data, rebuilt only when the master data changed."""
+        from oms_core.service_layer.queries import master_snapshot, master_version
 
+        version = master_version(self.uow_factory())
+        cached = self._master
         now = time.monotonic()
-        if self._master is None or now - self._master[0] > MASTER_TTL_S:
-            self._master = (now, from_master_data(master_snapshot(self.uow_factory())))
-        return self._master[1]
+        if cached is not None and cached[1] == version and now - cached[0] <= MASTER_TTL_S:
+            return cached[2]
+        with self._master_lock:  # one rebuild at a time; threads arriving meanwhile reuse it
+            cached = self._master
+            if cached is not None and cached[1] == version and now - cached[0] <= MASTER_TTL_S:
+                return cached[2]
+            view = from_master_data(master_snapshot(self.uow_factory()))
+            self._master = (time.monotonic(), version, view)
+            return view
 
     def invalidate(self) -> None:
         self._master = None

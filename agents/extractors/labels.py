@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NUMBER_WORDS = {"no", "nr", "n", "num", "number", "nummer", "numero", "nro", "nbr", "numer", "nummber"}
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
-    """Normalise a label for vocabulary comparison."""
+    """Normalise a label for vocabulary comparison (cached: the same cell texts recur)."""
     text = unicodedata.normalize("NFKC", text).lower().replace("ß", "ss")
     text = text.replace("n°", " nr ").replace("nº", " nr ").replace("n.º", " nr ").replace("#", " nr ")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -198,10 +200,56 @@ CANCEL_WORDS = [norm(w) for w in (
 ).split("|")]
 
 
-def _contains(haystack: str, needle: str) -> bool:
+@lru_cache(maxsize=None)
+def _bounded(needle: str) -> re.Pattern | None:
+    """The whole-word pattern of a vocabulary phrase (None for CJK phrases: plain substring)."""
     if has_cjk(needle):
-        return needle in haystack
-    return re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", haystack) is not None
+        return None
+    return re.compile(rf"(?<![\w]){re.escape(needle)}(?![\w])")
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    if needle not in haystack:  # cheap test first: most phrases are not even substrings
+        return False
+    pattern = _bounded(needle)
+    return pattern is None or pattern.search(haystack) is not None
+
+
+class _Compiled:
+    """A vocabulary's lookup structures, built once: exact phrase -> key, and one any-phrase pattern."""
+
+    def __init__(self, vocab: dict[str, list[str]]):
+        self.vocab = vocab
+        self.shape = _shape(vocab)
+        self.exact: dict[str, tuple[str, int]] = {}
+        for key, phrases in vocab.items():
+            for phrase in phrases:
+                self.exact.setdefault(phrase, (key, len(phrase) + 100))  # the first key wins, as in the scan
+        words = sorted({p for ps in vocab.values() for p in ps if _bounded(p) is not None}, key=len, reverse=True)
+        self.any_word = re.compile(rf"(?<![\w])(?:{'|'.join(map(re.escape, words))})(?![\w])") if words else None
+        self.has_cjk_phrase = any(_bounded(p) is None for ps in vocab.values() for p in ps)
+
+    def may_match(self, n: str) -> bool:
+        """False when no phrase of the vocabulary can appear in `n` (the usual case for a table cell)."""
+        if self.has_cjk_phrase and has_cjk(n):
+            return True
+        return self.any_word is not None and self.any_word.search(n) is not None
+
+
+def _shape(vocab: dict[str, list[str]]) -> tuple[int, int]:
+    return len(vocab), sum(len(p) for p in vocab.values())
+
+
+_COMPILED: dict[int, _Compiled] = {}
+
+
+def _compiled(vocab: dict[str, list[str]]) -> _Compiled:
+    # Keyed by identity, checked against the object and its size so a vocabulary extended at
+    # run time (or a new dict reusing an id) is compiled again rather than matched stale.
+    entry = _COMPILED.get(id(vocab))
+    if entry is None or entry.vocab is not vocab or entry.shape != _shape(vocab):
+        entry = _COMPILED[id(vocab)] = _Compiled(vocab)
+    return entry
 
 
 def match_vocab(text: str, vocab: dict[str, list[str]], exact: bool = False) -> tuple[str | None, int]:
@@ -209,12 +257,17 @@ def match_vocab(text: str, vocab: dict[str, list[str]], exact: bool = False) -> 
     n = norm(text)
     if not n:
         return None, 0
+    compiled = _compiled(vocab)
+    if exact:
+        return compiled.exact.get(n, (None, 0))
+    if not compiled.may_match(n):
+        return None, 0
     best: tuple[str | None, int] = (None, 0)
     for key, phrases in vocab.items():
         for phrase in phrases:
             if len(phrase) <= best[1]:
                 break
-            if (n == phrase) if exact else _contains(n, phrase):
+            if _contains(n, phrase):
                 best = (key, len(phrase) + (100 if n == phrase else 0))
                 break
     return best

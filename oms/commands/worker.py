@@ -26,7 +26,11 @@ def build_outbox(app):
 
 
 def work_once(app, dispatcher=None) -> int:
-    """Process every pending message once and run the outbox once; returns how much was done."""
+    """Process every pending message, draining the outbox after each; returns how much was done.
+
+    The outbox runs after every message (not once after the batch), so a booked order reaches
+    the ERP while the rest of a burst is still being read: inbox->ERP is one message, not a batch.
+    """
     from oms.pipeline import process_key
 
     done = 0
@@ -36,8 +40,10 @@ def work_once(app, dispatcher=None) -> int:
         result = process_key(app, key)
         log.info("processed %s: %s %s", key, result["kind"], result["decision"])
         done += 1
+        if dispatcher is not None:
+            done += int(dispatcher.run_once() or 0)
     if dispatcher is not None:
-        done += int(dispatcher.run_once() or 0)
+        done += int(dispatcher.run_once() or 0)  # rows that fell due meanwhile, or with no messages
     return done
 
 

@@ -58,6 +58,16 @@ class MasterData:
         return product.unit_price if product else None
 
 
+# Every write path of the master data the snapshot holds audits itself in the same transaction.
+MASTER_DATA_ACTIONS = ("import_master", "add_cross_reference", "save_layout_hint")
+
+
+def master_version(uow) -> int:
+    """A number that grows whenever master data is imported or learned (cheap: one indexed query)."""
+    with uow:
+        return uow.events.last_audit_id(MASTER_DATA_ACTIONS)
+
+
 def master_snapshot(uow) -> MasterData:
     """Everything matching needs, in memory (frozen)."""
     with uow:

@@ -43,6 +43,11 @@ class SqlEventRepository:
             "actor": actor, "action": action, "target": target, "detail": detail or {},
             "at": at or utcnow()}])
 
+    def last_audit_id(self, actions: tuple[str, ...]) -> int:
+        """The id of the newest audit entry with one of these actions (0 when there is none)."""
+        query = sa.select(sa.func.max(orm.audit_log.c.id)).where(orm.audit_log.c.action.in_(actions))
+        return int(self.session.execute(query).scalar() or 0)
+
     def audit_log(self, limit: int = 100, action: str | None = None, target: str | None = None) -> list[dict]:
         """Newest audit entries first, as dicts."""
         query = sa.select(orm.audit_log).order_by(orm.audit_log.c.id.desc()).limit(limit)

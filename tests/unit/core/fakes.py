@@ -280,6 +280,9 @@ class FakeEvents:
         self.audits.append({"actor": actor, "action": action, "target": target, "detail": detail or {},
                             "at": at or utcnow()})
 
+    def last_audit_id(self, actions):
+        return max((i + 1 for i, a in enumerate(self.audits) if a["action"] in actions), default=0)
+
     def audit_log(self, limit=100, action=None, target=None):
         return [a for a in reversed(self.audits) if (action is None or a["action"] == action)
                 and (target is None or a["target"] == target)][:limit]

@@ -45,6 +45,26 @@ _PATTERNS = [
     r"(?:将|把)?所有(?:的)?价格(?:都)?(?:设为|设置为|改为|改成)\s*[\d.,]+",
     r"你现在是[^。\n]{0,20}",
     r"系统提示",
+    # Any language, verb after the object ("alle bisherigen Regeln außer Acht lassen", "alle regels negeren")
+    r"\b(?:regeln|anweisungen|vorgaben|instruktionen|richtlinien|regels|instructies|opdrachten|richtlijnen"
+    r"|rules|instructions|consignes|règles)\b[^.\n]{0,30}\b(?:au(?:ß|ss)er acht(?: lassen)?|ignorieren|missachten"
+    r"|vergessen|nicht (?:mehr )?beachten|negeren|vergeten|buiten beschouwing|are void|no longer apply"
+    r"|ne s'appliquent plus|sont annulées)",
+    # booking without the human check: "ohne Freigabe … buchen", "book … without approval", "sans validation"
+    r"\b(?:ohne|without|sans|zonder|sin)\s+(?:(?:vorherige|prior|préalable|voorafgaande)\s+)?(?:freigabe|prüfung|genehmigung"
+    r"|kontrolle|approval|review|validation|checks?|verification|vérification|contrôle|approbation|goedkeuring"
+    r"|controle|aprobación|revisión)\b[^.\n]{0,50}\b(?:buchen|verbuchen|erfassen|freigeben|annehmen|book|accept|approve"
+    r"|process|enter|valider|enregistrer|saisir|accepter|comptabiliser|boeken|verwerken|accepteren|goedkeuren"
+    r"|registrar|aceptar|contabilizar)",
+    r"\b(?:buchen|verbuchen|freigeben|book|accept|approve|process|valide[rz]?|enregistre[rz]?|boek|verwerk|accepteer)\b"
+    r"[^.\n]{0,50}\b(?:ohne|without|sans|zonder|sin)\s+(?:freigabe|prüfung|genehmigung|kontrolle|approval|review"
+    r"|validation|checks?|vérification|contrôle|goedkeuring|controle|aprobación|revisión)\b",
+    # a zero price to be booked: "mit Preis 0,00 buchen", "book at zero cost", "prix de 0,00"
+    r"\b(?:preis(?:e)?|prices?|prix|prijs(?:zen)?|precios?)\b[^.\n\d]{0,20}\b0(?:[.,]0{1,4})?\b(?![.,]?\d)"
+    r"[^.\n]{0,15}\b(?:buchen|verbuchen|erfassen|book|set|enter|saisir|enregistrer|boeken|registrar)",
+    r"\b(?:book|process|enter|accept)\b[^.\n]{0,30}\bat (?:zero|no) (?:cost|price|charge)",
+    r"\b(?:bypass|skip|disable)\s+(?:all\s+)?(?:the\s+)?(?:validation|review|checks?|approval|verification)",
+    r"\bdeveloper mode\b",
     # chat-template markers
     r"<\|?(?:system|im_start|im_end|assistant)\|?>",
     r"\[/?INST\]",

@@ -14,7 +14,7 @@ for _n, _names in enumerate(
     [
         "january jan januar jän jänner januari janvier janv enero ene",
         "february feb februar februari février fevrier févr fevr febrero",
-        "march mar märz maerz mrz maart mars marzo",
+        "march mar märz maerz mrz maart mrt mars marzo",
         "april apr avril avr abril abr",
         "may mai mei mayo",
         "june jun juni juin junio",
@@ -23,7 +23,7 @@ for _n, _names in enumerate(
         "september sep sept septembre septiembre setiembre",
         "october oct oktober okt octobre octubre",
         "november nov novembre noviembre",
-        "december dec dezember dez décembre decembre diciembre dic",
+        "december dec dezember dez décembre decembre déc diciembre dic",
     ],
     start=1,
 ):
@@ -39,6 +39,8 @@ _DAY_MONTH_NAME = re.compile(
     rf"(?i)(?<!\w)(\d{{1,2}})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+)?({_MONTH_WORD})\.?,?\s*(?:de\s+)?(\d{{4}})(?!\d)"
 )
 _MONTH_NAME_DAY = re.compile(rf"(?i)(?<!\w)({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)")
+# "21-Jan-2027", "21/jan/27": day, month word and year joined by dashes or slashes
+_DAY_MON_DASH = re.compile(rf"(?i)(?<![\w.,])(\d{{1,2}})([-/])({_MONTH_WORD})\.?\2(\d{{4}}|\d{{2}})(?![\w])")
 _COMPACT = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
 _WEEK = re.compile(r"(?i)\b(?:KW|CW|week|wk|semaine|semana|sem\.?|week)\s*(\d{1,2})\s*[/.-]?\s*(\d{4})?")
 
@@ -98,6 +100,8 @@ def find_dates(text: str, order: str | None = None, language: str | None = None)
         add(m, _make(int(m[1]), int(m[2]), int(m[3])))
     for m in _DAY_MONTH_NAME.finditer(text):
         add(m, _make(int(m[3]), MONTHS[m[2].lower()], int(m[1])))
+    for m in _DAY_MON_DASH.finditer(text):
+        add(m, _make(int(m[4]), MONTHS[m[3].lower()], int(m[1])))
     for m in _MONTH_NAME_DAY.finditer(text):
         add(m, _make(int(m[3]), MONTHS[m[1].lower()], int(m[2])))
     for m in _NUMERIC.finditer(text):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from agents.schema import Address
 from agents.extractors.dates import find_dates
-from agents.extractors.labels import ADDRESS_LABELS, HEADER_LABELS, has_cjk, norm
+from agents.extractors.labels import ADDRESS_LABELS, HEADER_LABELS, SCHEDULE_LABELS, has_cjk, norm, starts_with_label
 from agents.extractors.layout import Row, Token, merge_sources
 from agents.extractors.numbers import CURRENCY_CODES, currency_in
 
@@ -23,6 +23,7 @@ _WEAK = {"order", "po", "date", "datum", "fecha", "pedido", "commande", "bestell
          "levering", "livraison", "entrega", "account", "cliente", "mail", "日期", "单号", "bestelling"}
 _VAT = re.compile(r"\b([A-Z]{2}[- ]?[0-9A-Z][0-9A-Z .-]{5,15}[0-9A-Z])\b")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_AMOUNT = re.compile(r"^\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}$|^\d+[.,]\d{2}$")
 _CODE = re.compile(r"^[#:]?([A-Za-z0-9][A-Za-z0-9\-_/.]*[A-Za-z0-9]|[0-9])$")
 
 
@@ -78,6 +79,8 @@ def _valid(field: str, value: str, date_order: str | None, language: str | None)
             word = word.strip(" .:;,()")
             if find_dates(word, date_order, language):
                 continue
+            if _AMOUNT.match(word):
+                return None  # "Order value 136.84 GBP": an amount, never a PO number
             if _CODE.match(word) and (re.search(r"\d", word) or (word.isupper() and len(word) >= 4)):
                 return word.lstrip("#:")
         return None
@@ -96,10 +99,33 @@ def _valid(field: str, value: str, date_order: str | None, language: str | None)
     return None
 
 
+_SEPARATOR = re.compile(r"\s*\|\s*|\s+[—–·]\s+")
+
+
+def _split_separators(phrases: list[Token]) -> list[Token]:
+    """Split "Date 2026-11-22 | Need by 2027-01-04" (or "… — …", "… · …") into one token per part."""
+    out: list[Token] = []
+    for phrase in phrases:
+        bounds = [0]
+        for m in _SEPARATOR.finditer(phrase.text):
+            bounds.extend([m.start(), m.end()])
+        bounds.append(len(phrase.text))
+        if len(bounds) == 2:
+            out.append(phrase)
+            continue
+        width = (phrase.x1 - phrase.x0) / max(len(phrase.text), 1)
+        for a, b in zip(bounds[::2], bounds[1::2]):
+            piece = phrase.text[a:b].strip()
+            if piece:
+                out.append(Token(piece, phrase.x0 + a * width, phrase.x0 + b * width, phrase.top, phrase.bottom,
+                                 phrase.source))
+    return out
+
+
 def _split_pairs(phrases: list[Token], extra: dict[str, str]) -> list[Token]:
     """Split a phrase holding several "label: value" pairs into one token per pair."""
     out: list[Token] = []
-    for phrase in phrases:
+    for phrase in _split_separators(phrases):
         words = [(m.start(), m.group()) for m in re.finditer(r"\S+", phrase.text)]
         starts = []
         covered = 0
@@ -169,12 +195,13 @@ def find_fields(rows: list[Row], skip: set[int], date_order: str | None, languag
                 continue
             value = _valid(key, value_text, date_order, language) if value_text else None
             source_tokens = [phrase]
-            if value is None and not value_text:
+            if value is None:
+                # "Bon de commande fournisseur · 726447": the value is the next part of the line
                 nxt = phrases[p_index + 1] if p_index + 1 < len(phrases) else None
                 if nxt is not None and _split_phrase(nxt, extra)[0] is None:
                     value = _valid(key, nxt.text, date_order, language)
                     source_tokens = [nxt]
-                if value is None:
+                if value is None and not value_text:
                     for cand in _below(rows, at, phrase):
                         if _split_phrase(cand, extra)[0] is None:
                             value = _valid(key, cand.text, date_order, language)
@@ -187,7 +214,51 @@ def find_fields(rows: list[Row], skip: set[int], date_order: str | None, languag
             score -= at * 0.01
             if key not in best or score > best[key].score:
                 best[key] = Candidate(value, score, source_tokens, row)
+    if "requested_delivery_date" not in best:
+        found = _schedule_date(rows, date_order, language) or _prose_delivery_date(rows, skip, date_order, language)
+        if found:
+            best["requested_delivery_date"] = found
     return best
+
+
+def _schedule_date(rows: list[Row], date_order: str | None, language: str | None) -> Candidate | None:
+    """The header date of an order whose lines each carry a schedule sub-row ("Einteilung: 2027-01-12 60 St.").
+
+    The date most lines share is the order's; on a tie the earliest (the first delivery the buyer needs).
+    """
+    seen: list[tuple[str, Token, Row]] = []
+    for row in rows:
+        for tok in _phrases(row):
+            key, length = starts_with_label(tok.text, SCHEDULE_LABELS)
+            if not key:
+                continue
+            dates = find_dates(tok.text, date_order, language)
+            if dates:
+                seen.append((dates[0][1].isoformat(), tok, row))
+    if not seen:
+        return None
+    values = [v for v, _, _ in seen]
+    chosen = min(set(values), key=lambda v: (-values.count(v), v))
+    _, tok, row = next(s for s in seen if s[0] == chosen)
+    return Candidate(chosen, 10.0, [tok], row)
+
+
+_DELIVERY_PROSE = re.compile(
+    r"(?i)(?:liefer\w*|anliefer\w*|deliver\w*|livr\w*|lever\w*|uiterlijk|au plus tard|spätestens|no later than"
+    r"|parvenir|eintreffen|交货|到货|交期|送达)")
+
+
+def _prose_delivery_date(rows: list[Row], skip: set[int], date_order: str | None,
+                         language: str | None) -> Candidate | None:
+    """A delivery date written in a sentence of a cover letter ("… uiterlijk 2027-01-18 op onze locatie")."""
+    for row in rows:
+        if row.index in skip:
+            continue
+        for tok in _phrases(row):
+            for pos, value in find_dates(tok.text, date_order, language):
+                if _DELIVERY_PROSE.search(tok.text[max(0, pos - 40):pos]):
+                    return Candidate(value.isoformat(), 1.0, [tok], row)
+    return None
 
 
 _COUNTRIES = {

@@ -48,7 +48,13 @@ HEADER_LABELS = _vocab({
     " | Bon de commande | Bon de commande nr | Notre commande | Référence commande | Réf commande"
     " | Número de pedido | Nº de pedido | Pedido | Pedido nr | Nr pedido | Numero de Orden | Orden de compra"
     " | Orden de compra nr | Nº orden | Referencia pedido | Su pedido | Nuestro pedido"
-    " | 订单号 | 订单编号 | 采购订单号 | 采购单号 | 订单号码 | 采购订单编号 | PO号 | 单号",
+    " | 订单号 | 订单编号 | 采购订单号 | 采购单号 | 订单号码 | 采购订单编号 | PO号 | 单号"
+    # buyer's own reference / document captions that carry the PO number
+    " | Unser Zeichen | Unsere Referenz | Einkaufsbeleg | Einkaufsbelegnummer | Bestellbeleg | Bestellschein Nr"
+    " | Our reference | Our ref | Order ref | Purchase order ref | PO no | Buyer reference | Purchase requisition nr"
+    " | Ons kenmerk | Onze ref | Ons ordernr | Inkoopnummer | Inkoopordernr | Bestelbon | Bestelbon nr"
+    " | Notre référence | Notre réf | Commande nr | Réf commande client | Ordre d achat | Ordre d achat nr"
+    " | 订购单编号 | 订购单号 | 采购单编号 | 采购合同号 | 合同编号 | 合同号",
     "order_date": "date | order date | PO date | date ordered | date of order | issue date | dated"
     " | Datum | Bestelldatum | Belegdatum | Auftragsdatum | Datum der Bestellung | Orderdatum | Besteldatum"
     " | Datum bestelling | Date de commande | Date | Date commande | Date d'émission | Fecha | Fecha de pedido"
@@ -61,7 +67,18 @@ HEADER_LABELS = _vocab({
     " | Gewenste levering | Leverdatum gewenst | Date de livraison | Livraison souhaitée | Livraison"
     " | Date de livraison souhaitée | Livraison le | A livrer le | Fecha de entrega | Entrega"
     " | Fecha entrega | Fecha de entrega deseada | Entrega prevista | Plazo de entrega"
-    " | 交货日期 | 交付日期 | 要求交货日期 | 到货日期 | 送货日期 | 交期 | 要求到货日期",
+    " | 交货日期 | 交付日期 | 要求交货日期 | 到货日期 | 送货日期 | 交期 | 要求到货日期"
+    " | due date | deliver on | delivery on | delivery requested | requested on | required on | required delivery"
+    " | need date | needed on | wanted by | delivery due | delivery required by | requested arrival | arrival date"
+    " | Liefern bis | Lieferung am | Liefern am | Gewünschter Eingang | Gewünschtes Eingangsdatum | Eingang bis"
+    " | Wareneingang bis | Liefertermin gewünscht | Gewünschter Termin | Anlieferung am | Anlieferung bis"
+    " | Lieferdatum gewünscht | Spätester Liefertermin | Benötigt bis | Benötigt am"
+    " | Uiterste leverdatum | Leveren op | Leveren voor | Leveren vóór | Gewenste leveringsdatum | Gewenste datum"
+    " | Gewenste afleverdatum | Leverdatum uiterlijk | Afleveren op"
+    " | À livrer le | A livrer avant le | À livrer avant le | Livraison au plus tard le | Livraison le"
+    " | Livraison souhaitée le | Date de livraison demandée | Date livraison souhaitée | Délai souhaité"
+    " | Délai de livraison | Date d arrivée souhaitée"
+    " | 需求日期 | 要求日期 | 要货日期 | 交货期 | 希望交货日期 | 到货时间 | 交货时间",
     "customer_number": "customer nr | customer number | customer id | account nr | account | customer account"
     " | Kundennummer | Kunden-Nr | Kunden Nr | Kundennr | Ihre Kundennummer | Debitor | Debitorennummer"
     " | Klantnummer | Klant nr | Debiteurnummer | Klantnr | N° client | Numéro client | Code client"
@@ -158,6 +175,14 @@ LINE_COUNT_LABELS = _vocab({
     " | number of positions | positions | Anzahl Positionen | Positionen | Anzahl Pos | Positionsanzahl"
     " | Aantal regels | Aantal posities | Aantal orderregels | Regels | Nombre de lignes | Nombre d'articles"
     " | Lignes | Número de líneas | Numero de lineas | Líneas | Lineas | Posiciones | 行数 | 项数 | 明细行数",
+})
+
+# Sub-row captions of a per-line delivery schedule ("Schedule: Jan 22, 2027 10 bx" under a line).
+SCHEDULE_LABELS = _vocab({
+    "schedule": "schedule | delivery schedule | scheduled delivery | schedule line | Einteilung | Lieferplan"
+    " | Liefereinteilung | Einteilungstermin | Teillieferung | Échéancier | Echéancier | Échéance de livraison"
+    " | Calendrier de livraison | Leverschema | Leveringsschema | Leverplanning | Deellevering"
+    " | Calendario de entregas | Entrega programada | 交货计划 | 分批交货 | 交货安排",
 })
 
 CHANGE_WORDS = [norm(w) for w in (

@@ -12,6 +12,7 @@ from agents.schema import ExtractedLine, ExtractedOrder, Provenance
 from agents.extractors.common import set_field, set_line
 from agents.extractors.dates import find_dates
 from agents.extractors.labels import norm
+from agents.extractors.mail_lines import delimited_lines, order_text
 from agents.extractors.layout import rows_from_table, rows_from_text
 from agents.extractors.numbers import parse_number
 from agents.extractors.offline_pdf import assemble, document_conventions, reindex
@@ -24,7 +25,7 @@ _CJK_UNITS = "箱|件|个|只|台|套|包|卷|双|对|支|片|盒|托|公斤|千
 _QTY = r"(?P<qty>\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _QTY_FIRST = re.compile(
     rf"(?i)(?<![\w.,/-]){_QTY}\s*(?:(?P<unit>{_UNIT_ALT})\.?(?![\w])|(?P<cjk>{_CJK_UNITS}))\s*(?:x\s+|×\s*)?"
-    r"(?:(?:of|von|de|van|du|des|d'|del)\s+)?(?P<rest>[^\n;]+)")
+    r"(?:(?:of|von|de|van|du|des|d'|del)\s+)?(?P<rest>[^\n;]*)")
 _CODE_FIRST = re.compile(
     rf"(?i)^\s*(?:[-*•·]\s*)?(?:(?:art(?:ikel)?\.?[- ]?(?:nr|no)\.?|sku|item|ref|réf|code|artikel|货号|料号)\s*[:#]?\s*)?"
     rf"(?P<code>(?=[A-Z0-9\-./_]*[A-Z\-])[A-Z0-9][A-Z0-9\-./_]*\d[A-Z0-9\-./_]*|[A-Z]{{2,}}[-_][A-Z0-9\-_]+)"
@@ -35,7 +36,8 @@ _KEYED_CODE = re.compile(
     r"|référence|code|part(?:\s*(?:no|nr|#))?|货号|料号|编号)\s*[:#.]?\s*(?P<code>[A-Za-z0-9][A-Za-z0-9\-./_]*\d[A-Za-z0-9\-./_]*"
     r"|[A-Za-z0-9]*\d[A-Za-z0-9\-./_]*)\)?\]?")
 _BRACKET = re.compile(r"[\[(](?P<code>[A-Z0-9][A-Z0-9\-./_]*\d[A-Z0-9\-./_]*)[\])]")
-_LEADING_CODE = re.compile(r"^(?P<code>[A-Z0-9]*\d[A-Z0-9]*(?:[-./_][A-Z0-9]+)+|[A-Z]{1,5}\d{3,}[A-Z0-9]*|\d{5,})\b")
+_LEADING_CODE = re.compile(r"^(?P<code>[A-Z0-9]*\d[A-Z0-9]*(?:[-./_][A-Z0-9]+)+|[A-Z]{1,6}[-_]\d[A-Z0-9]*(?:[-./_][A-Z0-9]+)*"
+                           r"|[A-Z]{1,5}\d{3,}[A-Z0-9]*|\d{5,})\b")
 _PRICE = re.compile(
     r"(?i)(?:\bà|\ba\b|\bat\b|@|\bzu je\b|\bzu\b|\bje\b|\bper\b|\beach\b|\bfor\b|\bfür\b|\bpour\b|\bpor\b|\bvoor\b|\bprice\b"
     r"|\bpreis\b|\bprix\b|\bprecio\b|\bprijs\b|单价|单价为|价格)\s*:?\s*(?P<cur1>EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥)?\s*"
@@ -70,12 +72,19 @@ def extract_text(doc: Document, *, sender_domain: str | None = None, hints: dict
                     order.confidence[name] = from_table.confidence.get(name, 0.8)
     sep, date_order, language = document_conventions(rows, language)
     if not order.lines:
-        order.lines = prose_lines(text, doc.part, sep)
+        body = order_text(text)
+        order.lines = delimited_lines(body, doc.part, sep) or prose_lines(body, doc.part, sep)
         if order.lines:
             order.confidence["lines"] = 0.7
             order.warnings.append("lines read from prose")
+    if order.po_number is not None and re.fullmatch(r"\d{1,7}[.,]\d{2}", str(order.po_number)):
+        # "Order value 136.84 GBP net" was read as an order-number label: an amount is never the PO
+        prose = prose_po_number(order_text(text))
+        if prose:
+            order.po_number = None
+            order.warnings.append(f"PO {prose[0]!r} from the text replaces the amount read as a PO")
     if order.po_number is None:
-        po = prose_po_number(text) or prose_po_number(subject or "")
+        po = prose_po_number(order_text(text)) or prose_po_number(subject or "")
         if po:
             set_field(order, "po_number", po[0], 0.75 if po[1] == "text" else 0.6, Provenance(part=doc.part))
     if order.requested_delivery_date is None:
@@ -96,6 +105,14 @@ _STOP_TAIL = re.compile(
     r"liefern|deliver|bitte|please|merci|danke|thanks|gracias|bedankt)\b.*$")
 
 
+_CURRENCY_PRICE = re.compile(
+    r"(?i)(?:(?:EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥)\s*(?P<a>\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?)"
+    r"|(?<![\w.,])(?P<b>\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?)\s*(?:EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|元)(?![A-Za-z]))")
+_LEFTOVER_PER_UNIT = re.compile(
+    r"(?i)(?:^|(?<=[\s,;]))(?:each|per (?:stuk|piece|unit|pc|item)|l'unité|l’unité|par unité|la pièce|je (?:Stück|Stk\.?|Einheit)"
+    r"|pro (?:Stück|Stk\.?)|la unidad|por unidad|net|netto)(?=[\s,;.]|$)")
+
+
 def _split_rest(rest: str, sep: str) -> tuple[str | None, str | None, Decimal | None]:
     """(code, description, unit price) from the text after a quantity."""
     price = None
@@ -109,6 +126,14 @@ def _split_rest(rest: str, sep: str) -> tuple[str | None, str | None, Decimal | 
         end = tail.end() if tail else m.end()
         rest = rest[:m.start()] + " " + rest[end:]
         break
+    if price is None:
+        m = _CURRENCY_PRICE.search(rest)
+        if m:
+            # "0.89 EUR each", "per stuk 1,88 EUR", "£ 12.50": a number next to a currency is the price
+            price = parse_number(m.group("a") or m.group("b"), sep)
+            tail = _PER_UNIT.match(rest, m.end())
+            rest = rest[:m.start()] + " " + rest[tail.end() if tail else m.end():]
+    rest = _LEFTOVER_PER_UNIT.sub(" ", rest)
     code = None
     m = _KEYED_CODE.search(rest) or _BRACKET.search(rest)
     if m:
@@ -125,6 +150,7 @@ def _split_rest(rest: str, sep: str) -> tuple[str | None, str | None, Decimal | 
     return code, desc, price
 
 
+_MONTH_AFTER = re.compile(r"(?i)(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 _CUSTOMER_CODE = re.compile(r"(?i)\b(?:our|unsere?|notre|nos|onze|ons|nuestra|nuestro|mat(?:erial)?(?:-?nr)?|我方|我司)\b")
 
 
@@ -143,6 +169,8 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
         prov = Provenance(part=part, line=number)
         found = []
         m = _CODE_FIRST.match(line)
+        if m and not re.search(r"\d", m.group("code")) and re.search(r"[a-z]", m.group("code")):
+            m = None  # "PU-slang 4x2,5 blue, 30 meter": a hyphenated word, not an article code
         if m and not find_dates(line[:m.end("qty")]):
             code, desc, price = _split_rest(m.group("rest") or "", sep)
             found.append((m.group("code"), m.group("qty"), m.group("unit") or m.group("cjk"), desc, price, "sku"))
@@ -151,7 +179,9 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
                 if find_dates(line[max(0, m.start() - 3):m.end("qty") + 3]):
                     continue
                 unit = m.group("unit") or m.group("cjk")
-                if unit and unit.lower() in {"x", "m", "l", "g"} and not re.match(r"\s*[A-Za-z]", m.group("rest")):
+                if unit and unit.lower() == "st" and _MONTH_AFTER.match(m.group("rest")):
+                    continue  # "1st January 2027" is a date, not one piece
+                if unit and unit.lower() in {"x", "m", "l", "g"} and not re.match(r"\s*(?:[A-Za-z]|[,;]|$)", m.group("rest")):
                     continue
                 rest = m.group("rest")
                 nxt = _QTY_FIRST.search(rest[1:])
@@ -188,8 +218,10 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
 
 
 _PO_PROSE = re.compile(
-    r"(?i)(?:\bP\.?O\.?|purchase order|\border|bestellung|bestellnummer|bestell-?nr\.?|auftrag(?:snummer)?|commande|"
+    r"(?i)(?:(?:\bP\.?O\.?|purchase order|\border|bestellung|bestellnummer|bestell-?nr\.?|auftrag(?:snummer)?|commande|"
     r"bon de commande|pedido|orden de compra|bestelling|inkooporder|ordernummer|订单号?|采购单号?|采购订单号?)"
+    r"|(?:\border|\bP\.?O\.?|\bour|\bnotre|\bnuestra|\bons|\bonze|\bunser(?:e|em)?|\bnos)\s+"
+    r"(?:ref(?:erence)?\b\.?|référence|réf\.?|referencia|kenmerk|referentie|zeichen|referenz))"
     r"\s*(?:nr\.?|no\.?|n°|nº|number|nummer|numéro|número|#)?\s*[:#.]?\s*"
     r"(?P<po>[A-Z0-9][A-Z0-9\-/_.]*\d[A-Z0-9\-/_]*)")
 
@@ -206,7 +238,8 @@ def prose_po_number(text: str) -> tuple[str, str] | None:
 
 _RDD_PROSE = re.compile(
     r"(?i)(?:liefer\w*|deliver\w*|bis\b|bis zum|by|before|no later than|until|livr\w*|avant le|avant|entrega\w*|antes del?"
-    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货)")
+    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货|交期|需求日期|\bpour le\b|d[ée]lai|souhait\w*|au plus tard"
+    r"|need(?:ed)? by|required by|wunschtermin|termin\w*)")
 
 
 def prose_delivery_date(text: str, date_order: str | None, language: str | None) -> str | None:

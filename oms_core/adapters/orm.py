@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from oms_core.adapters.types import BigId, Json, Money, Quantity, UtcDateTime
+from oms_core.adapters.types import BigId, Estimate, Json, Money, Quantity, UtcDateTime
 
 metadata = sa.MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -236,7 +236,7 @@ processed_messages = sa.Table(
     sa.Column("subject", sa.Text),
     sa.Column("format", sa.String(30)),
     sa.Column("language", sa.String(8)),
-    sa.Column("value", Money),
+    sa.Column("value", Estimate),  # a sort/display figure: rounded half-even
     sa.Column("claimed_by", sa.String(100)),
     _ts("claimed_at"),
     sa.Column("decided_by", sa.String(100)),
@@ -245,7 +245,7 @@ processed_messages = sa.Table(
     _ts("updated_at", nullable=False),
     sa.Column("versions", Json, nullable=False),
     sa.Column("llm_tokens", sa.Integer),
-    sa.Column("llm_cost", Money),
+    sa.Column("llm_cost", Estimate),  # an estimate: rounded half-even
 )
 
 outbox = sa.Table(

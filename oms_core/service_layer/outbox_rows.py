@@ -15,7 +15,7 @@ def effective_rules(uow, customer_id: str | None) -> dict:
 
 
 def queue_order_messages(order: Order, uow) -> list[str]:
-    """Queue `erp:<id>` and `confirm:<id>` unless queued before; returns the keys newly added."""
+    """Queue `erp:<id>` and `confirm:<id>` unless queued before (one write); returns both keys."""
     rules = effective_rules(uow, order.customer_id)
     mode = "send" if rules["auto_send_confirmation"] else "draft"
     customer = uow.customers.get(order.customer_id) if order.customer_id else None
@@ -27,4 +27,5 @@ def queue_order_messages(order: Order, uow) -> list[str]:
             "language": customer.language if customer else "en"},
             order_id=order.order_id, status=OutboxStatus.PENDING if mode == "send" else OutboxStatus.DRAFT),
     ]
-    return [row.idempotency_key for row in rows if uow.outbox.add(row)]
+    uow.outbox.add_all(rows)
+    return [row.idempotency_key for row in rows]

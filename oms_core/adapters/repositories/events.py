@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from oms_core.adapters import orm
+from oms_core.adapters.deferred import defer_insert
 from oms_core.domain.model import OrderEvent, utcnow
 
 
@@ -21,10 +22,10 @@ class SqlEventRepository:
             "at": event.at})
 
     def flush(self) -> None:
-        """Write buffered events (the unit of work calls this before commit)."""
+        """Write buffered events (the unit of work calls this before commit): one multi-row INSERT."""
         if self.pending:
             rows, self.pending = self.pending, []
-            self.session.execute(orm.order_events.insert(), rows)
+            defer_insert(self.session, orm.order_events, rows)
 
     def for_order(self, order_id: str) -> list[OrderEvent]:
         """An order's events, oldest first."""

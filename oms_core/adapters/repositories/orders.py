@@ -6,6 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from oms_core.adapters import orm
+from oms_core.adapters.deferred import defer_insert
 from oms_core.domain.model import Order, OrderLine, utcnow
 from oms_core.domain.statuses import OrderStatus
 
@@ -20,12 +21,12 @@ class SqlOrderRepository:
         self.session = session
 
     def add(self, order: Order) -> None:
-        """Insert a new order with its lines."""
+        """Insert a new order with its lines (deferred: sent with the transaction's other writes)."""
         now = utcnow()
         order.created_at = order.created_at or now
         order.updated_at = now
         row = {f: getattr(order, f) for f in _HEADER_FIELDS}
-        self.session.execute(orm.orders.insert(), [{
+        defer_insert(self.session, orm.orders, [{
             **row, "order_id": order.order_id, "total": order.total,
             "created_at": order.created_at, "updated_at": order.updated_at}])
         self._insert_lines(order)
@@ -42,7 +43,7 @@ class SqlOrderRepository:
 
     def _insert_lines(self, order: Order) -> None:
         if order.lines:
-            self.session.execute(orm.order_lines.insert(), [
+            defer_insert(self.session, orm.order_lines, [
                 {"order_id": order.order_id, **{f: getattr(line, f) for f in _LINE_FIELDS}}
                 for line in order.lines])
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from oms_core.adapters import orm
+from oms_core.adapters.deferred import defer_insert
 from oms_core.adapters.sql import upsert_statement
 from oms_core.domain.model import OutboxMessage, utcnow
 from oms_core.domain.statuses import OutboxStatus
@@ -34,6 +35,22 @@ class SqlOutboxRepository:
                      .values(**row).returning(orm.outbox.c.id))
         message.id = self.session.execute(statement).scalar()
         return message.id is not None
+
+    def add_all(self, messages: list[OutboxMessage]) -> None:
+        """Queue messages whose idempotency keys are new (existing keys are left alone).
+
+        Deferred: one multi-row INSERT .. ON CONFLICT DO NOTHING with the transaction's other
+        writes, so ids are not read back (use get_by_key when one is needed).
+        """
+        if not messages:
+            return
+        now = utcnow()
+        rows = []
+        for message in messages:
+            message.created_at = message.created_at or now
+            message.updated_at = now
+            rows.append({f: getattr(message, f) for f in _FIELDS if f != "id"})
+        defer_insert(self.session, orm.outbox, rows, conflict_keys=("idempotency_key",))
 
     def get(self, id: int) -> OutboxMessage | None:
         row = self.session.execute(sa.select(orm.outbox).where(orm.outbox.c.id == id)).mappings().first()

@@ -1,16 +1,25 @@
 """Warehouses, stock rows (on hand, reserved) and reservations, with row locks."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from oms_core.adapters import orm
+from oms_core.adapters.deferred import GuardFailed, defer_insert, defer_sql, defers
 from oms_core.adapters.sql import upsert
+from oms_core.adapters.types import Quantity
 from oms_core.domain.model import Reservation, StockItem, Warehouse, utcnow
 from oms_core.domain.statuses import ReservationKind, ReservationStatus
 
+# PostgreSQL: every delta in one UPDATE (rows as one json parameter), guarded like the SQLite form.
+_GUARDED_ADD_PG = (
+    "UPDATE stock SET reserved = stock.reserved + d.q "
+    "FROM json_to_recordset(CAST({p} AS json)) AS d(w text, k text, q numeric) "
+    "WHERE stock.warehouse_id = d.w AND stock.sku = d.k AND (d.q <= 0 OR stock.on_hand - stock.reserved >= d.q) "
+    "RETURNING 1")
 _RES_FIELDS = ("order_id", "line_no", "sku", "warehouse_id", "qty", "kind", "status", "expires_at", "created_at")
 
 
@@ -68,13 +77,27 @@ class SqlStockRepository:
                 for r in self.session.execute(query).mappings()]
 
     def add_reserved(self, deltas: list[tuple[str, str, Decimal]]) -> None:
-        """Add (warehouse_id, sku, qty) to the reserved counters (negative qty releases)."""
-        if deltas:
-            self.session.execute(
-                orm.stock.update().where(orm.stock.c.warehouse_id == sa.bindparam("w"),
-                                         orm.stock.c.sku == sa.bindparam("s"))
-                .values(reserved=orm.stock.c.reserved + sa.bindparam("q", type_=orm.stock.c.reserved.type)),
-                [{"w": w, "s": s, "q": q} for w, s, q in deltas])
+        """Add (warehouse_id, sku, qty) to the reserved counters (negative qty releases).
+
+        Guarded: an increase only applies while on_hand - reserved covers it, and a stock row that
+        does not match fails the transaction (GuardFailed) -- a second line of defence behind the
+        row locks, never a silent oversell. Deferred: on PostgreSQL it is one UPDATE .. FROM json_to_recordset(..)
+        sent with the transaction's other writes. Each (warehouse, sku) must appear once.
+        """
+        if not deltas:
+            return
+        if defers(self.session):
+            payload = json.dumps([{"w": w, "k": k, "q": str(Quantity.exact(q))} for w, k, q in deltas])
+            defer_sql(self.session, _GUARDED_ADD_PG, payload, expect=len(deltas), what="reserve stock")
+            return
+        s = orm.stock.c
+        q = sa.bindparam("q", type_=Quantity)
+        statement = (orm.stock.update().where(s.warehouse_id == sa.bindparam("w"), s.sku == sa.bindparam("k"),
+                                              sa.or_(q <= 0, s.on_hand - s.reserved >= q))
+                     .values(reserved=s.reserved + q))
+        for w, k, qty in deltas:  # SQLite: in-process, one statement per row costs no round trip
+            if self.session.execute(statement, {"w": w, "k": k, "q": qty}).rowcount != 1:
+                raise GuardFailed(f"reserve stock {w}/{k}: {qty} not available")
 
     def add_on_hand(self, deltas: list[tuple[str, str, Decimal]]) -> None:
         """Add (warehouse_id, sku, qty) to on hand, creating missing rows (returns restock)."""
@@ -88,6 +111,7 @@ class SqlStockRepository:
 
     # -- reservations
     def add_reservations(self, reservations: list[Reservation]) -> None:
+        """Insert reservations (deferred: one multi-row INSERT with the transaction's other writes)."""
         if not reservations:
             return
         now = utcnow()
@@ -95,7 +119,7 @@ class SqlStockRepository:
         for r in reservations:
             r.created_at = r.created_at or now
             rows.append({**{f: getattr(r, f) for f in _RES_FIELDS}, "updated_at": now})
-        self.session.execute(orm.reservations.insert(), rows)
+        defer_insert(self.session, orm.reservations, rows)
 
     def reservations_for(self, order_id: str, status: str | None = ReservationStatus.ACTIVE) -> list[Reservation]:
         query = sa.select(orm.reservations).where(orm.reservations.c.order_id == order_id)

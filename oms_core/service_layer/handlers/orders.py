@@ -6,13 +6,16 @@ from dataclasses import asdict
 from oms_core.domain import events
 from oms_core.domain.commands import (AcceptOrder, CancelOrder, ConfirmOrder, CreateOrder, DeliverOrder,
                                       RejectOrder)
-from oms_core.domain.errors import InvalidTransition
+from oms_core.domain.errors import InvalidQuantity, InvalidTransition
 from oms_core.domain.model import ZERO, Order, OrderLine, new_order_id, order_id_for_message, utcnow
 from oms_core.domain.statuses import OrderStatus as S
 from oms_core.domain.statuses import ReservationKind
 from oms_core.service_layer.handlers.common import get_order, record, record_plan
 from oms_core.service_layer.inventory import release, reserve_order
 from oms_core.service_layer.outbox_rows import effective_rules, queue_order_messages
+
+_EXACT_PLACES = 4  # the scale of money and quantity columns: more places would be lost
+_NUMBERS = ("qty", "qty_base", "unit_price", "line_total")
 
 _AFTER_ACCEPT = (S.ACCEPTED, S.CONFIRMED, S.ALLOCATED, S.BACKORDERED, S.SHIPPED, S.DELIVERED)
 
@@ -21,6 +24,7 @@ def create_order(cmd: CreateOrder, uow) -> str:
     """Book a matched order; the same message_key always yields the same (single) order."""
     if cmd.status not in (S.ACCEPTED, S.NEEDS_REVIEW):
         raise InvalidTransition(f"a new order is accepted or needs_review, not {cmd.status!r}")
+    check_places(cmd.lines)
     with uow:
         if cmd.message_key and (existing := uow.orders.get_by_message_key(cmd.message_key)):
             return existing.order_id
@@ -30,7 +34,11 @@ def create_order(cmd: CreateOrder, uow) -> str:
                       cmd.order_date, cmd.requested_delivery_date, cmd.ship_to_id, cmd.currency,
                       cmd.message_key, cmd.origin, asdict(cmd.reply_to) if cmd.reply_to else None, now, now)
         record(uow, order, events.ORDER_CREATED, cmd.actor, cmd.reasons, versions=cmd.versions, at=now)
-        effective_rules(uow, order.customer_id)  # read before the stock locks, so they are held briefly
+        # Read everything the booking needs before the stock rows are locked; after the lock the
+        # writes are deferred and leave in one statement with the commit (see adapters/deferred.py).
+        effective_rules(uow, order.customer_id)
+        if order.customer_id:
+            uow.customers.get(order.customer_id)
         order.move_to(cmd.status)
         kind = ReservationKind.HARD if cmd.status == S.ACCEPTED else ReservationKind.SOFT
         plan = reserve_order(order, uow, kind, now, new=True)
@@ -41,6 +49,16 @@ def create_order(cmd: CreateOrder, uow) -> str:
         record_plan(uow, order, plan, cmd.actor, kind, at=now)
         uow.commit()
         return order.order_id
+
+
+def check_places(lines) -> None:
+    """Refuse quantities and prices with more decimal places than the books keep (nothing is rounded silently)."""
+    for line in lines:
+        for name in _NUMBERS:
+            value = getattr(line, name)
+            if value is not None and value.as_tuple().exponent < -_EXACT_PLACES and value != round(value, _EXACT_PLACES):
+                raise InvalidQuantity(f"line {line.line_no}: {name} {value} has more than {_EXACT_PLACES} "
+                                      "decimal places")
 
 
 def accept_order(cmd: AcceptOrder, uow) -> str:

@@ -248,6 +248,10 @@ class FakeOutbox:
         self.rows.append(copy.deepcopy(message))
         return True
 
+    def add_all(self, messages):
+        for message in messages:
+            self.add(message)
+
     def get(self, id):
         return next((copy.deepcopy(m) for m in self.rows if m.id == id), None)
 

@@ -28,6 +28,11 @@ def _lines(message: InboundMessage, documents_only: bool) -> list[str]:
     return out
 
 
+def document_lines(message: InboundMessage) -> list[str]:
+    """Every text line of the message's readable documents (pages, bodies and table rows)."""
+    return _lines(message, False)
+
+
 def _has_label(line: str, phrases: list[str], norm) -> int:
     """Position after the first specific label phrase in the line, or -1."""
     n = norm(line)

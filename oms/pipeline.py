@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from oms.logs import message_key_var
+from oms.transient import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,16 @@ def _record_failure(app: Any, key: str, message, error: str) -> None:
         log.exception("could not record the failure of %s", key)
 
 
+def _mark_retryable(app: Any, key: str, error: str) -> None:
+    """Put the message back to stored with the error noted; the next worker pass picks it up."""
+    if app.store is None:
+        return
+    try:
+        app.store.mark(key, "stored", error[:500])
+    except Exception:  # noqa: BLE001 - the store may be down too; it stays 'processing' for recovery
+        log.exception("could not put %s back to stored", key)
+
+
 def process_key(app: Any, key: str, *, file: str | None = None, message=None) -> dict:
     """Process one stored message by key; never raises for a bad message (status 'failed')."""
     token = message_key_var.set(key)
@@ -98,11 +109,17 @@ def process_key(app: Any, key: str, *, file: str | None = None, message=None) ->
         try:
             state = run_thread(app, key, file)
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the others
-            log.exception("processing %s failed", key)
             error = f"{type(exc).__name__}: {exc}"
-            _record_failure(app, key, message, error)
-            if app.store is not None:
-                app.store.mark(key, "failed", error[:500])
+            if is_transient(exc):
+                # An outage says nothing about the message: leave it to be retried from its checkpoint.
+                log.warning("processing %s interrupted by a transient error, will retry: %s", key, error)
+                error = f"transient, will retry: {error}"
+                _mark_retryable(app, key, error)
+            else:
+                log.exception("processing %s failed", key)
+                _record_failure(app, key, message, error)
+                if app.store is not None:
+                    app.store.mark(key, "failed", error[:500])
             return result_json({}, file=file, message_id=getattr(message, "message_id", None), error=error,
                                timings={"total": round((time.perf_counter() - started) * 1000, 2)})
         if app.store is not None:

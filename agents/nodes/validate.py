@@ -8,6 +8,25 @@ from agents.nodes._timing import timed
 from agents.reconcile import reconcile
 from agents.state import OrderState
 
+# Extractors that read free layouts: what they return may be a half-understanding of the page.
+UNSURE_PREFIXES = ("offline", "llm")
+
+
+def _unread(state: OrderState, context: Context, proposal: dict, tolerance: Decimal) -> list[dict]:
+    """Label-free evidence that something printed was not read (agents.unread)."""
+    from agents.missed import document_lines
+    from agents.unread import unread_delivery_date, unread_total
+
+    extracted = state.get("extracted") or {}
+    if not str(extracted.get("extractor") or "").startswith(UNSURE_PREFIXES):
+        return []  # structured formats are read field by field, not guessed from text
+    lines = document_lines(context.load_message(state["message_key"]))
+    sent = ((state.get("meta") or {}).get("date") or "")[:10] or None
+    found = []
+    if state.get("kind") == "order":
+        found += unread_delivery_date(lines, extracted, proposal, sent)
+    return found + unread_total(lines, extracted, tolerance)
+
 
 @timed("validate")
 def validate(state: OrderState, context: Context) -> dict:
@@ -46,4 +65,5 @@ def validate(state: OrderState, context: Context) -> dict:
             checks.append({"code": "total_mismatch", "severity": "error", "source": "reconcile", "check": "printed_total",
                            "message_en": f"the printed net total differs from the lines read ({proposal.get('order_total')})",
                            "line_no": None, "data": {}})
+        checks.extend(_unread(state, context, proposal, tolerance))
     return {"checks": checks, "original_order": original, "rules": rules, **update}

@@ -60,7 +60,7 @@ def test_validate_adds_reconciliation_and_ignores_duplicate_po_for_a_change():
     extracted = order([LINE], order_total="100.00").model_dump(mode="json")
     state = {"message_key": "m", "kind": "change", "extracted": extracted,
              "proposal": {"customer_id": "C100", "po_number": "PO-1001", "lines": []}}
-    update = validate(state, ctx(book=book))
+    update = validate(state, ctx(book=book, m=message("m")))
     assert [c["code"] for c in update["checks"]] == ["total_mismatch"]
     assert update["original_order"] is None
 

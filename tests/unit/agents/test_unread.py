@@ -1,0 +1,63 @@
+"""Label-free evidence that something printed was not read: unknown delivery labels, unread totals."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agents.decide import decide
+from agents.unread import printed_amounts, unread_delivery_date, unread_total
+
+
+def order(**fields):
+    base = {"order_date": "2026-11-19", "requested_delivery_date": None, "order_total": None, "language": "de",
+            "lines": [{"line_no": 1, "customer_sku": "VB-10600", "description": "Sechskantmutter M10", "line_total": "4.64"},
+                      {"line_no": 2, "customer_sku": "PN-10030", "description": "Pneumatikzylinder", "line_total": "158.54"}]}
+    return {**base, **fields}
+
+
+PAGE = ["Bestellnummer   HUB815872", "Belegdatum   19. Nov. 2026", "Liefern bis   11. Jan. 2027",
+        "10  VB-10600  Sechskantmutter M10   800 ST   4,64   0,0058",
+        "20  PN-10030  Pneumatikzylinder       1 ST  158,54  158,54"]
+
+
+def test_a_future_date_under_an_unknown_label_blocks_when_no_delivery_date_was_read():
+    found = unread_delivery_date(PAGE, order(), {})
+    assert [c["code"] for c in found] == ["low_confidence"]
+    assert "2027-01-11" in found[0]["message_en"] and "Liefern bis" in found[0]["message_en"]
+
+
+def test_a_delivery_date_that_was_read_leaves_nothing_to_flag():
+    assert unread_delivery_date(PAGE, order(requested_delivery_date="2027-01-11"), {}) == []
+
+
+def test_dates_that_are_the_order_date_or_far_ahead_are_not_taken_for_a_delivery_date():
+    page = ["Datum 19.11.2026", "Angebot gültig bis 31.12.2028"]
+    assert unread_delivery_date(page, order(), {}) == []
+
+
+def test_a_printed_total_the_lines_do_not_reach_is_a_total_mismatch():
+    page = PAGE + ["Orderwaarde excl. btw     2.385,45 EUR"]
+    found = unread_total(page, order())
+    assert [c["code"] for c in found] == ["total_mismatch"]
+    assert "2385.45" in found[0]["message_en"] and "163.18" in found[0]["message_en"]
+
+
+def test_a_printed_sum_of_the_lines_confirms_them_even_beside_vat_and_gross():
+    page = PAGE + ["Bestellwert netto   163,18 EUR", "MwSt 19 %   31,00", "Brutto   194,18 EUR"]
+    assert unread_total(page, order()) == []
+
+
+def test_a_total_that_was_read_is_left_to_the_reconciliation():
+    assert unread_total(PAGE + ["Summe 999,00"], order(order_total="163.18")) == []
+
+
+def test_amounts_are_read_with_either_decimal_separator_and_thousands_marks():
+    assert {Decimal("2385.45"), Decimal("1023.50")} <= printed_amounts("2.385,45 EUR and 1’023.50 CHF")
+
+
+def test_an_unread_evidence_check_stops_auto_accept_with_its_reason():
+    checks = unread_total(PAGE + ["Total 900,00"], order())
+    result = decide(kind="order", readable=True, unreadable=[], injection=[], checks=checks, assessment={},
+                    low_fields=[], rules={}, proposal={"po_number": "X", "customer_id": "C1",
+                                                       "lines": [{"line_no": 1, "sku": "A"}]})
+    assert result.decision == "review" and result.reasons == ["total_mismatch"]
+    assert "900.00" in result.detail[0]["why"]

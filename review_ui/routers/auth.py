@@ -6,7 +6,7 @@ from typing import Annotated
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 
 from review_ui.deps import SessionDep
 from review_ui.security import check_csrf, csrf_token
@@ -64,7 +64,3 @@ def logout(request: Request):
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
-
-@router.get("/healthz")
-def healthz() -> PlainTextResponse:
-    return PlainTextResponse("ok")

@@ -100,20 +100,7 @@ def assemble(rows: list[Row], *, part: str, file: str | None, extractor: str, se
             setattr(buyer, name, cand.value)
             order.confidence[f"buyer.{name}"] = FIELD_CONFIDENCE[name]
     order.buyer = buyer
-    addresses = find_addresses(rows, used)
-    if "ship_to" in addresses:
-        order.ship_to, tokens = addresses["ship_to"]
-        order.confidence["ship_to"] = 0.7
-        prov = provenance(source_of(tokens))
-        if prov:
-            order.provenance["ship_to"] = prov
-    if "bill_to" in addresses:
-        order.bill_to = addresses["bill_to"][0]
-        order.confidence["bill_to"] = 0.7
-    if order.currency is None:
-        code = currency_in("\n".join(r.text for r in rows))
-        if code:
-            set_field(order, "currency", code, 0.7)
+    fill_addresses_and_currency(order, rows, used)
     # The key describes the printed layout (header words in order, labels seen), never our reading of
     # it, so a reviewer's hint saved under this key finds the same documents again.
     header_bits = [norm(c.text)[:20] for t in tables[:1] for c in sorted(t.columns, key=lambda c: c.x0)]
@@ -192,3 +179,21 @@ def extract_pdf(doc: Document, *, sender_domain: str | None = None, hints: dict 
     if not doc.pages or not any(p.words for p in doc.pages):
         order.warnings.append("pdf has no text layer (scanned?)")
     return order
+
+
+def fill_addresses_and_currency(order: ExtractedOrder, rows: list[Row], skip: set[int]) -> None:
+    """Ship-to (unless already known), bill-to and a currency printed anywhere, from the header rows."""
+    addresses = find_addresses(rows, skip)
+    if "ship_to" in addresses and order.ship_to is None:
+        order.ship_to, tokens = addresses["ship_to"]
+        order.confidence["ship_to"] = 0.7
+        prov = provenance(source_of(tokens))
+        if prov:
+            order.provenance["ship_to"] = prov
+    if "bill_to" in addresses:
+        order.bill_to = addresses["bill_to"][0]
+        order.confidence["bill_to"] = 0.7
+    if order.currency is None:
+        code = currency_in("\n".join(r.text for r in rows))
+        if code:
+            set_field(order, "currency", code, 0.7)

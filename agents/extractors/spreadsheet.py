@@ -13,15 +13,15 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from agents.schema import Address, ExtractedOrder, Party, Provenance
+from agents.schema import ExtractedOrder, Party, Provenance
 from agents.extractors.common import fingerprint, finish, set_field
-from agents.extractors.dates import detect_date_order, parse_date
-from agents.extractors.fields import Candidate, _valid, find_addresses, find_fields, parse_address, source_of
+from agents.extractors.dates import detect_date_order
+from agents.extractors.fields import Candidate, _valid, find_fields, parse_address, source_of
 from agents.extractors.labels import HEADER_LABELS, norm, starts_with_label
 from agents.extractors.language import guess_language
 from agents.extractors.layout import Row, Token, rows_from_table
 from agents.extractors.numbers import currency_in, default_separator, detect_decimal_separator
-from agents.extractors.offline_pdf import FIELD_CONFIDENCE, assemble, reindex
+from agents.extractors.offline_pdf import FIELD_CONFIDENCE, assemble, fill_addresses_and_currency, reindex
 from agents.extractors.common import provenance
 from agents.extractors.sheet_table import SheetTable, read_table, sheet_date
 from intake.model import Document, Source
@@ -133,20 +133,7 @@ def _header_fields(order: ExtractedOrder, doc: Document, best_index: int, best: 
             set_field(order, "requested_delivery_date", min(dates), 0.6)
     if order.ship_to is None:
         _inline_ship_to(order, rows)
-    addresses = find_addresses(rows, skip)
-    if "ship_to" in addresses and order.ship_to is None:
-        order.ship_to, tokens = addresses["ship_to"]
-        order.confidence["ship_to"] = 0.7
-        prov = provenance(source_of(tokens))
-        if prov:
-            order.provenance["ship_to"] = prov
-    if "bill_to" in addresses:
-        order.bill_to = addresses["bill_to"][0]
-        order.confidence["bill_to"] = 0.7
-    if order.currency is None:
-        code = currency_in("\n".join(r.text for r in rows))
-        if code:
-            set_field(order, "currency", code, 0.7)
+    fill_addresses_and_currency(order, rows, skip)
 
 
 def _grid_fields(doc: Document, best_index: int, best: SheetTable, date_order, language) -> dict[str, Candidate]:

@@ -91,6 +91,10 @@ def make_checkpointer(settings: Settings) -> tuple[Any, Callable[[], None]]:
 
         conn = sqlite3.connect(checkpoint_path(url), check_same_thread=False, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
+        # As on the main database: WAL + NORMAL survives a killed process (only an OS crash or power
+        # loss may drop the last steps, which then re-run: every step's side effects are idempotent);
+        # FULL would fsync on every one of a thread's ~8 checkpoints.
+        conn.execute("PRAGMA synchronous=NORMAL")
         saver = SqliteSaver(conn)
         saver.setup()
         return saver, conn.close

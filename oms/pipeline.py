@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from oms.logs import message_key_var
+from oms.message_locks import message_lock
 from oms.transient import is_transient
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,8 @@ def process_file(app: Any, path: str | Path) -> dict:
     message = parse_message(raw, key=key, max_attachment_bytes=app.settings.max_attachment_bytes)
     parse_ms = round((time.perf_counter() - t0) * 1000, 2)
     app.messages.put(message)
-    result = process_key(app, key, file=str(path), message=message)
+    with message_lock(app, key, wait=True):  # a worker may have taken it from the store meanwhile
+        result = process_key(app, key, file=str(path), message=message)
     result["timings_ms"]["parse"] = parse_ms
     result["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
     return result

@@ -12,24 +12,21 @@ worker dies):
 """
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import signal
 import threading
 import time
-import zlib
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from oms.logs import message_key_var
+from oms.message_locks import message_lock
 
 log = logging.getLogger(__name__)
 
 _state = threading.local()  # nothing shared across forks: each worker process builds its own App
-_LOCK_NAMESPACE = 0x6F6D73  # 'oms': the two-int advisory-lock space, apart from the poller's bigint locks
 
 
 # -- the per-process application ----------------------------------------------------------------
@@ -106,47 +103,6 @@ def close_worker_app() -> None:
 
 
 # -- one message at a time ------------------------------------------------------------------------
-
-def _lock_ids(key: str) -> tuple[int, int]:
-    value = zlib.crc32(key.encode())
-    return _LOCK_NAMESPACE, value - (1 << 32) if value >= (1 << 31) else value
-
-
-@contextmanager
-def message_lock(app, key: str) -> Iterator[bool]:
-    """Yield True if this process now exclusively works on `key` (False: someone else does).
-
-    The lock belongs to a database session (PostgreSQL) or an open file (SQLite), so it is
-    released when the holder's process dies, however it dies.
-    """
-    if app.engine.dialect.name == "postgresql":
-        from sqlalchemy import text
-
-        ids = _lock_ids(key)
-        conn = app.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        try:
-            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:a, :b)"), {"a": ids[0], "b": ids[1]}).scalar())
-            try:
-                yield got
-            finally:
-                if got:
-                    conn.execute(text("SELECT pg_advisory_unlock(:a, :b)"), {"a": ids[0], "b": ids[1]})
-        finally:
-            conn.close()
-        return
-    folder = Path(app.settings.data_dir) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{key}.lock", "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
 
 def process_message(key: str) -> dict:
     """Process one stored message by key (idempotent); then deliver what it queued in the outbox."""

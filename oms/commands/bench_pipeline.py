@@ -1,6 +1,6 @@
 """`oms bench pipeline [--messages N]`: single-page PDF orders through the whole pipeline, no LLM.
 
-Runs the embedded default (SQLite, the in-process `oms worker` loop) and PostgreSQL with 1, 2
+Runs the embedded default (SQLite, `oms worker` with 1 and 2 processes) and PostgreSQL with 1, 2
 and 4 Celery worker processes (`oms worker --concurrency W` on OMS_BROKER_URL), prints
 messages/s, p50/p95 inbox->booked and inbox->ERP latency and peak RSS per worker process, and ends
 with one line for the best configuration:
@@ -23,6 +23,8 @@ DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--messages", type=int, default=100, help="measured messages per configuration")
     parser.add_argument("--workers", default="1,2,4", help="Celery worker counts to run on PostgreSQL")
+    parser.add_argument("--embedded-processes", default="1,2",
+                        help="embedded worker process counts to run on SQLite (`oms worker --processes N`)")
     parser.add_argument("--rate", type=float, default=0.0, help="arrival rate, messages/s (0: all at once)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-embedded", action="store_true", help="skip the embedded (SQLite) run")
@@ -47,13 +49,15 @@ def run(args: argparse.Namespace) -> int:
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("OMS_")}
     base_env.update({"OMS_LLM_BASE_URL": "", "OMS_LLM_API_KEY": "", "OPENAI_API_KEY": ""})
     results = []
-    if not args.no_embedded:
-        folder = workdir / "embedded"
+    embedded = [] if args.no_embedded else [int(p) for p in args.embedded_processes.split(",") if p.strip()]
+    for processes in embedded:
+        folder = workdir / f"embedded-{processes}"
         folder.mkdir()
-        results.append(run_config("embedded (SQLite, in-process)", url=f"sqlite:///{folder / 'oms.sqlite3'}",
-                                  env=base_env, argv=["--interval", "0.05"], master_dir=master_dir, workdir=folder,
-                                  warmup=warmup[:1], measured=measured, enqueue=None, rate=args.rate,
-                                  timeout=args.timeout))
+        results.append(run_config(f"embedded (SQLite, {processes} worker process{'es' if processes > 1 else ''})",
+                                  url=f"sqlite:///{folder / 'oms.sqlite3'}", env=base_env,
+                                  argv=["--interval", "0.05", "--processes", str(processes)], master_dir=master_dir,
+                                  workdir=folder, warmup=warmup[:processes], measured=measured, enqueue=None,
+                                  rate=args.rate, timeout=args.timeout))
         _print(results[-1])
     broker = os.environ.get("OMS_BROKER_URL") or DEFAULT_BROKER
     admin_url = os.environ.get("OMS_BENCH_POSTGRES_URL") or DEFAULT_ADMIN_URL

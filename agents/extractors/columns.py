@@ -90,16 +90,21 @@ def _roles(columns: list[Column]) -> set[str]:
     return {c.role for c in columns if c.role and c.role not in {"discount", "tax"} and not c.role.startswith("hdr:")}
 
 
+def may_be_header(row: Row) -> bool:
+    """Cheap first test (before the labels are read): a header has words and few numbers."""
+    if not row.tokens:
+        return False
+    numeric = sum(1 for t in row.tokens if looks_numeric(t.text) and not t.text.strip().isdigit() or
+                  re.fullmatch(r"\d{2,}", t.text.strip()) is not None)
+    return numeric <= max(1, len(row.tokens) // 4)
+
+
 def is_header(row: Row, columns: list[Column] | None = None) -> bool:
     """A row that names at least a quantity-like and an item-like column, with few numbers."""
-    if not row.tokens:
+    if not may_be_header(row):
         return False
     columns = columns if columns is not None else header_columns(row)
     roles = _roles(columns)
-    numeric = sum(1 for t in row.tokens if looks_numeric(t.text) and not t.text.strip().isdigit() or
-                  re.fullmatch(r"\d{2,}", t.text.strip()) is not None)
-    if numeric > max(1, len(row.tokens) // 4):
-        return False
     known = sum(1 for c in columns if c.role)
     if known < len(columns) / 2 - 0.01 and row.unit != "pt":
         return False

@@ -16,7 +16,7 @@ from agents.schema import ExtractedLine
 from agents.extractors.cells import _is_anchor, _is_number_token, assign
 from agents.extractors.columns import (
     _BRACKET_SKU, CODE_ROLES, ITEM_ROLES, Column, _merge_stacked, _record_upper, _roles, header_columns, is_header,
-    resolve_roles,
+    may_be_header, resolve_roles,
 )
 from agents.extractors.labels import CARRIED_LABELS, LINE_COUNT_LABELS, TOTAL_LABELS
 from agents.extractors.layout import Row, Token
@@ -87,8 +87,8 @@ def read_table(rows: list[Row], start: int, sep: str | None, date_order: str | N
                 break
             continue
         blank_run = 0
-        cols = header_columns(row)
-        if is_header(row, cols):
+        cols = header_columns(row) if may_be_header(row) else None
+        if cols is not None and is_header(row, cols):
             if items and _roles(cols) != _roles(result.columns) and not awaiting_header:
                 break  # a second, different table
             new_cols, used = _merge_stacked(rows, i - 1, cols)

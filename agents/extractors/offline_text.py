@@ -219,6 +219,7 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
 
 _PO_PROSE = re.compile(
     r"(?i)(?:(?:\bP\.?O\.?|purchase order|\border|bestellung|bestellnummer|bestell-?nr\.?|auftrag(?:snummer)?|commande|"
+    r"\babruf(?:auftrag|nummer)?|call-?off(?: order)?|"
     r"bon de commande|pedido|orden de compra|bestelling|inkooporder|ordernummer|订单号?|采购单号?|采购订单号?)"
     r"|(?:\border|\bP\.?O\.?|\bour|\bnotre|\bnuestra|\bons|\bonze|\bunser(?:e|em)?|\bnos)\s+"
     r"(?:ref(?:erence)?\b\.?|référence|réf\.?|referencia|kenmerk|referentie|zeichen|referenz))"

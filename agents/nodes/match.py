@@ -1,13 +1,16 @@
 """match: the extracted order against master data (customer, ship-to, articles, units)."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from agents.completion import complete
 from agents.context import Context
 from agents.decide import DEFAULT_RULES
+from agents.extractors.offline_text import prose_po_number
 from agents.matching import match_customer, match_order
 from agents.missed import missed_fields
+from agents.sent_date import order_sent_date
 from agents.nodes._timing import timed
 from agents.state import OrderState
 
@@ -35,12 +38,26 @@ def match(state: OrderState, context: Context) -> dict:
         return {"proposal": proposal, "match": record, "rules": rules}
     line_dates = [line.get("delivery_date") for line in extracted.get("lines") or []]
     if state.get("kind") == "order":
-        sent = ((state.get("meta") or {}).get("date") or "")[:10] or None
+        sent, sure = order_sent_date(message, extracted, ((state.get("meta") or {}).get("date") or "")[:10] or None)
         record["derived"], record["uncertain"] = complete(proposal, master, sent, line_dates=line_dates,
                                                           date_in_text=extracted.get("extractor") in TEXT_EXTRACTORS)
+        if not sure and "order_date: the day the message was sent" in record["derived"]:
+            record["uncertain"].append("order_date")  # forwarded: the original's date was unreadable
     elif state.get("kind") == "change":
         record["derived"], record["uncertain"] = complete(proposal, master, None, line_dates=line_dates)
+    if po_corroborated(extracted, (state.get("meta") or {}).get("subject"), text):
+        record["confirmed"] = [*record.get("confirmed", []), "po_number"]
     if state.get("kind") != "cancel":
         total = proposal.get("order_total")
         record["missed"] = missed_fields(message, extracted, Decimal(total) if total else None)
     return {"proposal": proposal, "match": record, "rules": rules}
+
+
+def po_corroborated(extracted: dict, subject: str | None, text: str) -> bool:
+    """The PO number read from the documents is also the one the subject line names as the order
+    ("Order 235070", "Bestellung BRA161922"): two independent places agree on it."""
+    po = str(extracted.get("po_number") or "")
+    named = prose_po_number(subject or "")
+    if not po or not named or named[0] != po:
+        return False
+    return re.search(rf"(?<![\w/-]){re.escape(po)}(?![\w/-])", text) is not None

@@ -59,13 +59,14 @@ HEADER_LABELS = _vocab({
     " | 订购单编号 | 订购单号 | 采购单编号 | 采购合同号 | 合同编号 | 合同号",
     "order_date": "date | order date | PO date | date ordered | date of order | issue date | dated"
     " | Datum | Bestelldatum | Belegdatum | Auftragsdatum | Datum der Bestellung | Orderdatum | Besteldatum"
-    " | Datum bestelling | Date de commande | Date | Date commande | Date d'émission | Fecha | Fecha de pedido"
+    " | Datum bestelling | Opgemaakt op | Aangemaakt op | Datum opgemaakt | Date de commande | Date | Date commande | Date d'émission | Fecha | Fecha de pedido"
     " | Fecha pedido | Fecha de Compra | Fecha de emisión | Fecha del pedido | 订单日期 | 日期 | 下单日期 | 采购日期",
     "requested_delivery_date": "delivery date | requested delivery date | requested delivery | required by"
     " | need by | needed by | deliver by | delivery by | required date | date required | requested date"
     " | ship date | delivery | desired delivery date | Liefertermin | Lieferdatum | Wunschtermin"
     " | Wunschliefertermin | Gewünschter Liefertermin | gewünschtes Lieferdatum | Anliefertermin | Liefertag"
     " | Lieferung bis | Leverdatum | Gewenste leverdatum | Afleverdatum | Leveringsdatum | Levering"
+    " | Levering op | Leveren op | Afleveren op | Gewenste levering op"
     " | Gewenste levering | Leverdatum gewenst | Date de livraison | Livraison souhaitée | Livraison"
     " | Date de livraison souhaitée | Livraison le | A livrer le | Fecha de entrega | Entrega"
     " | Fecha entrega | Fecha de entrega deseada | Entrega prevista | Plazo de entrega"

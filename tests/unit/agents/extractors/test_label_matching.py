@@ -30,3 +30,12 @@ def test_a_vocabulary_extended_after_first_use_is_matched_with_its_new_phrase():
     vocab["qty"] = sorted(vocab["qty"] + ["stueckzahl"], key=len, reverse=True)
     assert match_vocab("stueckzahl", vocab, exact=True) == ("qty", len("stueckzahl") + 100)
     assert match_vocab("die stueckzahl", vocab) == ("qty", len("stueckzahl"))
+
+
+def test_dutch_caption_labels_with_a_trailing_preposition_are_whole_labels():
+    # "Levering op" / "Opgemaakt op" stand above their dates (caption boxes): the "op" is part of
+    # the label, not a value, so the value is looked for below the caption.
+    from agents.extractors.labels import HEADER_LABELS, starts_with_label
+
+    assert starts_with_label("Levering op", HEADER_LABELS) == ("requested_delivery_date", len("Levering op"))
+    assert starts_with_label("Opgemaakt op", HEADER_LABELS) == ("order_date", len("Opgemaakt op"))

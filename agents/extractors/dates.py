@@ -54,6 +54,17 @@ def _make(y: int, m: int, d: int) -> date | None:
         return None
 
 
+# A delivery verb after the date: "29.12.2026 an unserem Standort eintreffen", "2026/12/24 前送到".
+_DELIVERY_AFTER = re.compile(
+    r"(?i)\b(?:eintreffen|eintrifft|einzutreffen|ankommen|anliefern|geliefert|zu liefern|arrive|arrives|arriving"
+    r"|livrée?s?|geleverd|te leveren|entregad[oa]s?)\b|前(?:送到|送达|到货|交货|交付|发货)")
+
+
+def delivery_verb_after(text: str, pos: int, span: int = 60) -> bool:
+    """True when a delivery verb follows the date starting at `pos` within `span` characters."""
+    return _DELIVERY_AFTER.search(text, pos, pos + span) is not None
+
+
 def detect_date_order(texts: Iterable[str]) -> str | None:
     """'dmy' or 'mdy' from unambiguous numeric dates in the texts (first part > 12 or second > 12)."""
     dmy = mdy = 0

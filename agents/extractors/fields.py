@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from agents.schema import Address
-from agents.extractors.dates import find_dates
+from agents.extractors.dates import delivery_verb_after, find_dates
 from agents.extractors.labels import ADDRESS_LABELS, HEADER_LABELS, SCHEDULE_LABELS, has_cjk, norm, starts_with_label
 from agents.extractors.layout import Row, Token, merge_sources
 from agents.extractors.numbers import CURRENCY_CODES, currency_in
@@ -245,7 +245,7 @@ def _schedule_date(rows: list[Row], date_order: str | None, language: str | None
 
 _DELIVERY_PROSE = re.compile(
     r"(?i)(?:liefer\w*|anliefer\w*|deliver\w*|livr\w*|lever\w*|uiterlijk|au plus tard|spätestens|no later than"
-    r"|parvenir|eintreffen|交货|到货|交期|送达)")
+    r"|parvenir|eintreffen|arriv\w*|交货|到货|交期|送达|请于)")
 
 
 def _prose_delivery_date(rows: list[Row], skip: set[int], date_order: str | None,
@@ -256,7 +256,7 @@ def _prose_delivery_date(rows: list[Row], skip: set[int], date_order: str | None
             continue
         for tok in _phrases(row):
             for pos, value in find_dates(tok.text, date_order, language):
-                if _DELIVERY_PROSE.search(tok.text[max(0, pos - 40):pos]):
+                if _DELIVERY_PROSE.search(tok.text[max(0, pos - 40):pos]) or delivery_verb_after(tok.text, pos):
                     return Candidate(value.isoformat(), 1.0, [tok], row)
     return None
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from agents.schema import ExtractedLine, ExtractedOrder, Provenance
 from agents.extractors.common import set_field, set_line
-from agents.extractors.dates import find_dates
+from agents.extractors.dates import delivery_verb_after, find_dates
 from agents.extractors.labels import norm
 from agents.extractors.mail_lines import delimited_lines, order_text
 from agents.extractors.layout import rows_from_table, rows_from_text
@@ -202,8 +202,10 @@ def prose_lines(text: str, part: str, sep: str) -> list[ExtractedLine]:
             if qty is None or qty <= 0:
                 continue
             item = ExtractedLine()
-            # a bullet with quantity, unit word and a keyed article number is as clear as a table row
-            sure = 0.85 if unit and (code or desc) and unit.lower() not in {"x", "×"} else 0.7
+            # a bullet with quantity, unit word and a keyed article number is as clear as a table row;
+            # so is a plain count times an article code ("40x KL-10300"), but not "4x2,5" or "1,200x"
+            times = bool(unit) and unit.lower() in {"x", "×"}
+            sure = 0.85 if unit and (code or desc) and (not times or code and qty_text.isdigit()) else 0.7
             set_line(item, "qty", qty, sure, prov)
             if unit and unit.lower() not in {"x", "×"}:
                 set_line(item, "uom", unit, 0.75, prov)
@@ -240,7 +242,7 @@ def prose_po_number(text: str) -> tuple[str, str] | None:
 _RDD_PROSE = re.compile(
     r"(?i)(?:liefer\w*|deliver\w*|bis\b|bis zum|by|before|no later than|until|livr\w*|avant le|avant|entrega\w*|antes del?"
     r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货|交期|需求日期|\bpour le\b|d[ée]lai|souhait\w*|au plus tard"
-    r"|need(?:ed)? by|required by|wunschtermin|termin\w*)")
+    r"|need(?:ed)? by|required by|wunschtermin|termin\w*|arriv\w*|请于|须于)")
 
 
 def prose_delivery_date(text: str, date_order: str | None, language: str | None) -> str | None:
@@ -251,7 +253,7 @@ def prose_delivery_date(text: str, date_order: str | None, language: str | None)
             continue
         for pos, value in dates:
             before = line[max(0, pos - 40):pos]
-            if _RDD_PROSE.search(before):
+            if _RDD_PROSE.search(before) or delivery_verb_after(line, pos):
                 return value.isoformat()
     return None
 

@@ -73,3 +73,13 @@ def test_csv_repeating_order_fields_in_columns_fills_the_header():
     assert (order.po_number, order.order_date, order.requested_delivery_date, order.currency) == (
         "B/2026/1", "2026-11-04", "2027-01-01", "CHF")
     assert len(order.lines) == 2
+
+
+def test_delivery_dates_named_by_a_verb_after_the_date_or_by_arrival():
+    from agents.extractors.offline_text import prose_delivery_date
+
+    assert prose_delivery_date("Die Ware muss am 29.12.2026 an unserem Standort Genève eintreffen.", "dmy", "de") == "2026-12-29"
+    assert prose_delivery_date("需要以下产品，请于 2026/12/24 前送到：", None, "zh") == "2026-12-24"
+    assert prose_delivery_date("kindly ship the following on our PO# 4711, to arrive Jan 4, 2027:", None, "en") == "2027-01-04"
+    # a date with no delivery word around it stays unread
+    assert prose_delivery_date("Our quotation of 12.11.2026 refers; see the price list attached.", "dmy", "de") is None

@@ -38,7 +38,7 @@ def _check(code: str, check: str, message: str, **data) -> dict:
 
 def unread_delivery_date(lines: Iterable[str], extracted: dict, proposal: dict, sent: str | None = None) -> list[dict]:
     """A date after the order date printed in the document, held by no field, while no delivery date was read."""
-    from agents.extractors.dates import find_dates
+    from agents.extractors.dates import delivery_context, find_dates
 
     if extracted.get("requested_delivery_date"):
         return []
@@ -50,8 +50,13 @@ def unread_delivery_date(lines: Iterable[str], extracted: dict, proposal: dict, 
     known |= {_iso(line.get("delivery_date")) for line in extracted.get("lines") or []}
     language = extracted.get("language")
     for line in lines:
-        for _pos, found in find_dates(line, language=language):
-            if found in known or not (reference < found <= reference + MAX_AHEAD):
+        for pos, found in find_dates(line, language=language):
+            if found in known:
+                continue
+            # A future date may be the delivery date; a past one only when words name it so
+            # ("needed 26-Oct-2026"): read, it would have failed the delivery-date rule.
+            if not (reference < found <= reference + MAX_AHEAD
+                    or reference - MAX_AHEAD <= found <= reference and delivery_context(line, pos)):
                 continue
             return [_check("low_confidence", "unread_date",
                            f"the date {found.isoformat()} is printed ('{line.strip()[:80]}') but no delivery date was read",
@@ -85,6 +90,14 @@ def _is_item_row(line: str, extracted: dict) -> bool:
     return False
 
 
+def _line_total(line: dict) -> Decimal | None:
+    """The printed line total, else quantity × unit price (a mail that prints prices but no totals)."""
+    total = _dec(line.get("line_total"))
+    if total is None and _dec(line.get("qty")) is not None and _dec(line.get("unit_price")) is not None:
+        total = _dec(line.get("qty")) * _dec(line.get("unit_price"))
+    return total
+
+
 def unread_total(lines: Iterable[str], extracted: dict, tolerance: Decimal = Decimal("0.05")) -> list[dict]:
     """An amount printed apart from the item rows, larger than every line, that the lines read do not add up to.
 
@@ -94,7 +107,7 @@ def unread_total(lines: Iterable[str], extracted: dict, tolerance: Decimal = Dec
     """
     if extracted.get("order_total") not in (None, ""):
         return []
-    totals = [_dec(line.get("line_total")) for line in extracted.get("lines") or []]
+    totals = [_line_total(line) for line in extracted.get("lines") or []]
     if not totals or any(t is None for t in totals):
         return []
     expected = sum(totals, Decimal(0))

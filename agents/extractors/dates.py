@@ -60,6 +60,18 @@ _DELIVERY_AFTER = re.compile(
     r"|livrée?s?|geleverd|te leveren|entregad[oa]s?)\b|前(?:送到|送达|到货|交货|交付|发货)")
 
 
+# A delivery word before the date: "bitte bis 15.04.2024 liefern", "to arrive Jan 4", "needed 26-Oct-2026".
+_DELIVERY_BEFORE = re.compile(
+    r"(?i)(?:liefer\w*|deliver\w*|bis\b|bis zum|by|before|no later than|until|livr\w*|avant le|avant|entrega\w*|antes del?"
+    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货|交期|需求日期|\bpour le\b|d[ée]lai|souhait\w*|au plus tard"
+    r"|need(?:ed)?(?: by)?|required(?: by)?|wunschtermin|termin\w*|arriv\w*|请于|须于)")
+
+
+def delivery_context(text: str, pos: int) -> bool:
+    """True when the date starting at `pos` is named as a delivery date by the words around it."""
+    return _DELIVERY_BEFORE.search(text, max(0, pos - 40), pos) is not None or delivery_verb_after(text, pos)
+
+
 def delivery_verb_after(text: str, pos: int, span: int = 60) -> bool:
     """True when a delivery verb follows the date starting at `pos` within `span` characters."""
     return _DELIVERY_AFTER.search(text, pos, pos + span) is not None

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from agents.schema import ExtractedLine, ExtractedOrder, Provenance
 from agents.extractors.common import set_field, set_line
-from agents.extractors.dates import delivery_verb_after, find_dates
+from agents.extractors.dates import delivery_context, find_dates
 from agents.extractors.labels import norm
 from agents.extractors.mail_lines import delimited_lines, order_text
 from agents.extractors.layout import rows_from_table, rows_from_text
@@ -77,8 +77,10 @@ def extract_text(doc: Document, *, sender_domain: str | None = None, hints: dict
         if order.lines:
             order.confidence["lines"] = 0.7
             order.warnings.append("lines read from prose")
-    if order.po_number is not None and re.fullmatch(r"\d{1,7}[.,]\d{2}", str(order.po_number)):
-        # "Order value 136.84 GBP net" was read as an order-number label: an amount is never the PO
+    if order.po_number is not None and (re.fullmatch(r"\d{1,7}[.,]\d{2}", str(order.po_number))
+                                        or len(str(order.po_number)) < 3):
+        # "Order value 136.84 GBP net" was read as an order-number label: an amount (or the "1" of
+        # "1,892.44") is never the PO
         prose = prose_po_number(order_text(text))
         if prose:
             order.po_number = None
@@ -239,11 +241,6 @@ def prose_po_number(text: str) -> tuple[str, str] | None:
     return None
 
 
-_RDD_PROSE = re.compile(
-    r"(?i)(?:liefer\w*|deliver\w*|bis\b|bis zum|by|before|no later than|until|livr\w*|avant le|avant|entrega\w*|antes del?"
-    r"|lever\w*|uiterlijk|vóór|voor|spätestens|交货|送达|到货|交期|需求日期|\bpour le\b|d[ée]lai|souhait\w*|au plus tard"
-    r"|need(?:ed)? by|required by|wunschtermin|termin\w*|arriv\w*|请于|须于)")
-
 
 def prose_delivery_date(text: str, date_order: str | None, language: str | None) -> str | None:
     """A requested delivery date written in a sentence ("bitte bis 15.04.2024 liefern")."""
@@ -252,8 +249,7 @@ def prose_delivery_date(text: str, date_order: str | None, language: str | None)
         if not dates:
             continue
         for pos, value in dates:
-            before = line[max(0, pos - 40):pos]
-            if _RDD_PROSE.search(before) or delivery_verb_after(line, pos):
+            if delivery_context(line, pos):
                 return value.isoformat()
     return None
 

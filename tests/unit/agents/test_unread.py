@@ -61,3 +61,22 @@ def test_an_unread_evidence_check_stops_auto_accept_with_its_reason():
                                                        "lines": [{"line_no": 1, "sku": "A"}]})
     assert result.decision == "review" and result.reasons == ["total_mismatch"]
     assert "900.00" in result.detail[0]["why"]
+
+
+def test_a_past_date_named_as_delivery_date_blocks_but_a_past_date_without_such_words_does_not():
+    needed = ["All of the above on PO# HAR736109, needed 26-Oct-2026."]
+    found = unread_delivery_date(needed, order(language="en"), {})
+    assert [c["data"]["date"] for c in found] == ["2026-10-26"]
+    quoted = ["as quoted in your offer of 26-Oct-2026."]
+    assert unread_delivery_date(quoted, order(language="en"), {}) == []
+
+
+def test_lines_without_printed_totals_are_summed_from_quantity_and_price():
+    lines = [{"line_no": 1, "description": "O-ring", "qty": "200", "unit_price": "0.1541"},
+             {"line_no": 2, "description": "V-belt", "qty": "10", "unit_price": "91.47"}]
+    text = ["- O-ring, 200 pcs, 0.1541 CNY", "- V-belt, 10 pcs, 91.47 CNY", "合计 1,161.47 CNY"]
+    found = unread_total(text, {"order_total": None, "lines": lines})
+    assert [c["code"] for c in found] == ["total_mismatch"]
+    assert found[0]["data"] == {"printed": "1161.47", "sum": "945.5200"}
+    agreeing = text[:2] + ["合计 945.52 CNY"]
+    assert unread_total(agreeing, {"order_total": None, "lines": lines}) == []

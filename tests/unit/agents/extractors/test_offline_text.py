@@ -83,3 +83,16 @@ def test_delivery_dates_named_by_a_verb_after_the_date_or_by_arrival():
     assert prose_delivery_date("kindly ship the following on our PO# 4711, to arrive Jan 4, 2027:", None, "en") == "2027-01-04"
     # a date with no delivery word around it stays unread
     assert prose_delivery_date("Our quotation of 12.11.2026 refers; see the price list attached.", "dmy", "de") is None
+
+
+def test_the_first_digit_of_an_amount_after_an_order_label_is_not_taken_for_the_po_number():
+    from agents.extractors.offline_text import extract_text
+    from intake.mime import parse_message
+
+    raw = ("From: r.brown@brightwell.example\nSubject: Order BRI903131\n\n"
+           "please book them against order ref. BRI903131.\n\n"
+           "1; KL-10162; Deep groove ball bearing 6004; 6 Box; 17.50 GBP\n\n"
+           "Order value 1,892.44 GBP net\n").encode()
+    message = parse_message(raw, key="k")
+    order = extract_text(message.readable_documents[0], subject=message.subject)
+    assert order.po_number == "BRI903131"

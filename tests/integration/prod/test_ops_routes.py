@@ -77,10 +77,10 @@ def test_metrics_report_messages_decisions_review_queue_outbox_and_latencies_wit
     assert got[("oms_llm_tokens_total", ())] == 0  # no LLM configured: the offline extractor read everything
 
 
-def test_readyz_is_ready_with_a_migrated_database_and_a_reachable_broker(processed_db, redis_url):
+def test_readyz_is_ready_with_a_migrated_database_and_a_reachable_broker(processed_db, broker):
     from review_ui.context import SimpleContext
 
-    settings = processed_db.settings.model_copy(update={"broker_url": redis_url})
+    settings = processed_db.settings.model_copy(update={"broker_url": broker.url})
     response = client_for(SimpleContext(settings, processed_db.engine)).get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"ready": True, "checks": {"database": "ok", "broker": "ok"}}

@@ -35,6 +35,7 @@ class Broker:
 @pytest.fixture(params=sorted(BROKER_URLS))
 def broker(request) -> Iterator[Broker]:
     """Redis and RabbitMQ in turn (fails in CI when one is not running); the queue is deleted after."""
+    from oms.celery_app import delete_queue
     from oms.health import check_broker
 
     url = BROKER_URLS[request.param]
@@ -43,19 +44,7 @@ def broker(request) -> Iterator[Broker]:
         missing(f"{request.param} not reachable at {url}: {detail}")
     broker = Broker(request.param, url, f"oms-test-{uuid.uuid4().hex[:10]}")
     yield broker
-    _delete_queue(broker)
-
-
-def _delete_queue(broker: Broker) -> None:
-    """Drop the test queue and its exchange: RabbitMQ keeps durable ones forever otherwise."""
-    from kombu import Connection, Exchange, Queue
-
-    # Declared as Celery declares its default queue (same arguments, or RabbitMQ refuses).
-    with Connection(broker.url, connect_timeout=5) as conn:
-        queue = Queue(broker.queue, Exchange(broker.queue, type="direct"), routing_key=broker.queue)(conn.default_channel)
-        queue.declare()
-        queue.delete()
-        queue.exchange.delete()
+    delete_queue(broker.url, broker.queue)
 
 
 @pytest.fixture

@@ -49,9 +49,10 @@ def reference(messages, tmp_path_factory):
 
 
 def celery_for(env: dict):
-    from oms.celery_app import WorkerSettings, make_celery
+    from oms.celery_app import make_celery
+    from oms.settings import get_settings
 
-    return make_celery(WorkerSettings(broker_url=env["OMS_BROKER_URL"], broker_queue=env["OMS_BROKER_QUEUE"]))
+    return make_celery(get_settings(broker_url=env["OMS_BROKER_URL"], broker_queue=env["OMS_BROKER_QUEUE"]))
 
 
 def wait_until_settled(engine, workers, crash_dir: Path, points: list[str], keys: list[str], timeout: float) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from oms.db import is_sqlite, make_engine, make_session_factory, normalise_url, upgrade
+from oms.hooks import web_hooks
 from oms.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class App:
     store: Any
     messages: MessageCache
     checkpointer: Any
+    hooks: Any = None  # review_ui.context.Hooks: what the web app calls back into this root
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -163,4 +165,4 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool | None = None) 
     graph = build_graph(checkpointer, context)
     return App(settings=settings, engine=engine, session_factory=session_factory, uow_factory=uow_factory,
                graph=graph, context=context, store=store, messages=messages, checkpointer=checkpointer,
-               _closers=closers)
+               hooks=web_hooks(), _closers=closers)

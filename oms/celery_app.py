@@ -15,7 +15,8 @@ import logging
 from typing import Any
 
 from celery import Celery, signals
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from oms.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -24,27 +25,9 @@ DRAIN_TASK = "oms.drain_outbox"
 SWEEP_TASK = "oms.sweep"
 
 
-class WorkerSettings(BaseSettings):
-    """Tuning of the Celery shape (OMS_ prefix, like every setting)."""
-
-    model_config = SettingsConfigDict(env_prefix="OMS_", env_file=".env", extra="ignore")
-
-    broker_url: str | None = None
-    # Redis only: an unacknowledged task of a worker that vanished entirely (machine lost,
-    # kill -9 of the main process) is handed out again after this many seconds.
-    broker_visibility_timeout: int = 3600
-    broker_queue: str = "oms"
-    sweep_seconds: float = 2.0  # how often the sweep looks for messages nobody queued
-    sweep_grace_seconds: float = 1.0  # a stored, never-queued message this old is queued
-    requeue_seconds: float = 120.0  # a queued message still `stored` this long lost its queue entry
-    stale_processing_seconds: float = 300.0  # a message `processing` this long lost its worker
-    outbox_drain_seconds: float = 5.0  # periodic drain for retries and rows of crashed workers
-    worker_metrics_port: int | None = None  # serve the workers' event metrics (all pool processes) here
-
-
-def celery_config(settings: WorkerSettings | None = None) -> dict[str, Any]:
-    """The Celery configuration for these settings."""
-    settings = settings or WorkerSettings()
+def celery_config(settings: Settings | None = None) -> dict[str, Any]:
+    """The Celery configuration for these settings (OMS_BROKER_*, OMS_SWEEP_SECONDS, ...)."""
+    settings = settings or get_settings()
     if not settings.broker_url:
         raise RuntimeError("OMS_BROKER_URL is not set: the Celery workers need a Redis or RabbitMQ broker")
     return {
@@ -73,7 +56,7 @@ def celery_config(settings: WorkerSettings | None = None) -> dict[str, Any]:
     }
 
 
-def make_celery(settings: WorkerSettings | None = None) -> Celery:
+def make_celery(settings: Settings | None = None) -> Celery:
     """A Celery app with the OMS tasks registered; configuration is read on first use."""
     from oms import tasks
 
@@ -81,6 +64,18 @@ def make_celery(settings: WorkerSettings | None = None) -> Celery:
     celery.add_defaults(lambda: celery_config(settings))
     tasks.register(celery)
     return celery
+
+
+def delete_queue(broker_url: str, queue: str) -> None:
+    """Drop a queue and its exchange (a bench's or test's own): RabbitMQ keeps durable ones forever."""
+    from kombu import Connection, Exchange, Queue
+
+    with Connection(broker_url, connect_timeout=5) as conn:
+        # Declared with Celery's arguments for its default queue (RabbitMQ refuses others).
+        bound = Queue(queue, Exchange(queue, type="direct"), routing_key=queue)(conn.default_channel)
+        bound.declare()
+        bound.delete()
+        bound.exchange.delete()
 
 
 @signals.setup_logging.connect
@@ -101,7 +96,7 @@ def start_worker(*, concurrency: int = 2, queues: str | None = None, beat: bool 
     """Run a Celery worker in this process until it is stopped (what `oms worker` calls)."""
     argv = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}", f"--pool={pool}",
             "--without-gossip", "--without-mingle"]
-    argv.append(f"--queues={queues or WorkerSettings().broker_queue}")
+    argv.append(f"--queues={queues or get_settings().broker_queue}")
     if hostname:
         argv.append(f"--hostname={hostname}")
     if beat:

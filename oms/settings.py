@@ -63,7 +63,17 @@ class Settings(BaseSettings):
     llm_cost_per_1k_output: Decimal = Decimal("0")
 
     # workers
-    broker_url: str | None = None
+    broker_url: str | None = None  # Redis or RabbitMQ: Celery workers (oms/celery_app.py); unset: in-process
+    broker_queue: str = "oms"
+    # Redis only: an unacknowledged task of a worker that vanished entirely (machine lost,
+    # kill -9 of the main process) is handed out again after this many seconds.
+    broker_visibility_timeout: int = 3600
+    sweep_seconds: float = 2.0  # how often the sweep looks for messages nobody queued
+    sweep_grace_seconds: float = 1.0  # a stored, never-queued message this old is queued
+    requeue_seconds: float = 120.0  # a queued message still `stored` this long lost its queue entry
+    stale_processing_seconds: float = 300.0  # a message `processing` this long lost its worker
+    outbox_drain_seconds: float = 5.0  # periodic drain for retries and rows of crashed workers
+    worker_metrics_port: int | None = None  # serve the workers' event metrics (all pool processes) here
     soft_reservation_minutes: int = 24 * 60
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 30.0  # first retry delay; doubles per attempt (+-20% jitter)

@@ -73,9 +73,9 @@ def preload_modules() -> None:
 def serve_worker_metrics() -> None:
     """With OMS_WORKER_METRICS_PORT: serve every pool process's event metrics from the main process
     (prometheus_client multi-process mode; the folder is made here, before the pool forks)."""
-    from oms.celery_app import WorkerSettings
+    from oms.settings import get_settings
 
-    port = WorkerSettings().worker_metrics_port
+    port = get_settings().worker_metrics_port
     if not port:
         return
     import tempfile
@@ -210,10 +210,8 @@ def mark_queued(engine, key: str, *, status: str = "stored", updated_at=None, no
 
 def sweep(celery=None) -> int:
     """Task: queue every message that should be running but is not; returns how many were queued."""
-    from oms.celery_app import WorkerSettings
-
-    settings = WorkerSettings()
     app = worker_app()
+    settings = app.settings
     keys = due_keys(app.engine, grace=settings.sweep_grace_seconds, requeue=settings.requeue_seconds,
                     stale=settings.stale_processing_seconds)
     for key in keys:

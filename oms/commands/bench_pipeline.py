@@ -36,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from oms.bench_corpus import clean_pdf_orders, write_master_folder
     from oms.bench_runs import create_postgres_database, run_config
+    from oms.celery_app import delete_queue
 
     workdir = Path(tempfile.mkdtemp(prefix="oms-bench-"))
     counts = [int(w) for w in args.workers.split(",") if w.strip()] if not args.no_postgres else []
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
                                       rate=args.rate, timeout=args.timeout))
         finally:
             drop()
+            delete_queue(broker, queue)
         _print(results[-1])
     if args.profile:
         from oms.bench_profile import profile_pipeline
@@ -92,10 +94,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _enqueuer(broker: str, queue: str):
-    from oms.celery_app import WorkerSettings, make_celery
+    from oms.celery_app import make_celery
+    from oms.settings import get_settings
     from oms.tasks import enqueue
 
-    celery = make_celery(WorkerSettings(broker_url=broker, broker_queue=queue))
+    celery = make_celery(get_settings(broker_url=broker, broker_queue=queue))
     return lambda key, engine: enqueue(key, celery, engine=engine)
 
 

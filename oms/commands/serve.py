@@ -22,6 +22,7 @@ def build_context(settings):
         from oms.bootstrap import bootstrap
     except ImportError:  # the graph room has not landed: serve pages that need no pipeline
         from oms.db import make_engine, make_session_factory, upgrade
+        from oms.hooks import web_hooks
         from oms_core.service_layer.unit_of_work import uow_factory
         from review_ui.context import SimpleContext
 
@@ -29,7 +30,7 @@ def build_context(settings):
         upgrade(settings.database_url)
         engine = make_engine(settings.database_url)
         factory = uow_factory(make_session_factory(engine), settings.soft_reservation_minutes)
-        return SimpleContext(settings=settings, engine=engine, uow_factory=factory)
+        return SimpleContext(settings=settings, engine=engine, uow_factory=factory, hooks=web_hooks(pipeline=False))
     return bootstrap(settings)
 
 

@@ -26,19 +26,27 @@ class TransientFailure(Exception):
     """Retrying later may help (server down, timeout, 4xx mail reply)."""
 
 
+AMENDMENTS = ("change", "cancel")  # payload keys of messages that amend an earlier push
+
+
 def push_reference(message: OutboxMessage) -> str:
-    """`<order id>` for the first push, `<order id>-change-<n>` for a change order's push."""
+    """`<order id>` for the first push; `<order id>-change-<n>` / `<order id>-cancel` for amendments."""
     base = erp_reference(message.order_id)
-    _, marker, n = message.idempotency_key.partition(":change:")
-    return f"{base}-change-{n}" if marker else base
+    _, _, amendment = message.idempotency_key.partition(f"erp:{message.order_id}:")
+    return f"{base}-{amendment.replace(':', '-')}" if amendment else base
 
 
 def erp_payload(uow, message: OutboxMessage) -> dict[str, Any]:
-    """The order as queued with the row, plus its reference and ship-to address from master data."""
+    """The order as queued with the row, plus its reference and ship-to address from master data.
+
+    An amendment also carries `change` or `cancel` and `amends`: the reference of the first push.
+    """
     payload = dict(message.payload.get("order") or {})
     payload["reference"] = push_reference(message)
-    if message.payload.get("change"):
-        payload["change"] = message.payload["change"]
+    for what in AMENDMENTS:
+        if message.payload.get(what):
+            payload[what] = message.payload[what]
+            payload["amends"] = erp_reference(message.order_id)
     customer_id, ship_to_id = payload.get("customer_id"), payload.get("ship_to_id")
     if customer_id and ship_to_id:
         ship_to = uow.customers.ship_to(customer_id, ship_to_id)
@@ -49,9 +57,9 @@ def erp_payload(uow, message: OutboxMessage) -> dict[str, Any]:
 
 def push_to_erp(adapter: ErpAdapter, payload: dict[str, Any], reference: str) -> str:
     """Look the reference up first; push only when the ERP doesn't have it yet."""
-    if payload.get("change") and not getattr(adapter, "supports_changes", True):
-        raise PermanentFailure(f"the {adapter.name} adapter cannot apply change orders; "
-                               f"update {reference} in the ERP by hand")
+    if payload.get("amends") and not getattr(adapter, "supports_changes", True):
+        raise PermanentFailure(f"the {adapter.name} adapter cannot amend orders; "
+                               f"update {payload['amends']} in the ERP by hand ({reference})")
     try:
         existing = adapter.find_order(reference)
         if existing:

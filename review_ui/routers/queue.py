@@ -65,9 +65,7 @@ def _ingest(context, raw: bytes, source: str) -> tuple[str, str]:
         return result.key, f"failed: {result.reason}"
     if not result.created:
         return result.key, f"already received ({result.status})"
-    if getattr(context, "graph", None) is None:
+    if context.hooks.process is None:
         return result.key, "stored; the worker will process it"
-    from oms.pipeline import process_key
-
-    outcome = process_key(context, result.key)
+    outcome = context.hooks.process(context, result.key)
     return result.key, f"{outcome.get('decision')} {' '.join(outcome.get('review_reasons') or [])}".strip()

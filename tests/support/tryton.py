@@ -76,9 +76,12 @@ def trytond_bin(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
-def write_config(path: Path, db_dir: Path, port: int) -> Path:
+def write_config(path: Path, db_dir: Path, port: int, queue_worker: bool = False) -> Path:
+    """trytond.conf; `queue_worker` hands queued tasks (a confirmed sale's processing) to a
+    worker process that the tests never start, so confirmed sales stay `confirmed`."""
     path.write_text(
-        "[database]\n"
+        ("[queue]\nworker = True\n" if queue_worker else "")
+        + "[database]\n"
         "uri = sqlite://\n"
         f"path = {db_dir}\n"
         "[web]\n"
@@ -168,7 +171,8 @@ class TrytonServer:
                 self.process.wait()
 
 
-def start_server(work_dir: Path, template: Path, databases: int = 12) -> TrytonServer:
+def start_server(work_dir: Path, template: Path, databases: int = 12,
+                 queue_worker: bool = False) -> TrytonServer:
     """Start trytond on a free loopback port with `databases` fresh copies of the template."""
     db_dir = work_dir / "db"
     shutil.rmtree(db_dir, ignore_errors=True)
@@ -177,7 +181,7 @@ def start_server(work_dir: Path, template: Path, databases: int = 12) -> TrytonS
     for name in names:
         copy_sqlite(template, db_dir / f"{name}.sqlite")
     port = free_port()
-    conf = write_config(work_dir / "trytond.conf", db_dir, port)
+    conf = write_config(work_dir / "trytond.conf", db_dir, port, queue_worker)
     log_path = work_dir / "trytond.log"
     # The daemon writes to a file: a pipe nobody reads would block it.
     with open(log_path, "wb") as out:
@@ -202,11 +206,12 @@ def start_server(work_dir: Path, template: Path, databases: int = 12) -> TrytonS
 class TrytonService:
     """Hands out fresh databases, restarting the server with new copies when all are used."""
 
-    def __init__(self, work_dir: Path, databases: int = 12):
+    def __init__(self, work_dir: Path, databases: int = 12, queue_worker: bool = False):
         self.work_dir = work_dir
         self.databases = databases
+        self.queue_worker = queue_worker
         self.template = build_template()
-        self.server = start_server(work_dir, self.template, databases)
+        self.server = start_server(work_dir, self.template, databases, queue_worker)
 
     @property
     def url(self) -> str:
@@ -216,7 +221,7 @@ class TrytonService:
         """A brand-new seeded ERP database name on the running server."""
         if not self.server.spare:
             self.server.stop()
-            self.server = start_server(self.work_dir, self.template, self.databases)
+            self.server = start_server(self.work_dir, self.template, self.databases, self.queue_worker)
         return self.server.new_database()
 
     def stop(self) -> None:

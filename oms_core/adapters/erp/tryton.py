@@ -1,9 +1,10 @@
 """OMS_ERP=tryton: create, quote and confirm a `sale.sale` per order over JSON-RPC.
 
 Mapping: our customer_id = party code, our SKU = product code, our order reference
-(`OMS-<order_id>`) = sale reference, the PO number goes into the sale description. A push first
-searches the reference, so a retry after a crash resumes the same sale (draft -> quote ->
-confirm) instead of creating a second one.
+(`erp_reference(order_id)`) = sale reference, the PO number goes into the sale description. A push
+first searches the reference, so a retry after a crash resumes the same sale (draft -> quote ->
+confirm) instead of creating a second one. Change orders and cancellations amend that same sale
+(see tryton_amend).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms_core.adapters.erp.base import ErpRejected
+from oms_core.adapters.erp.tryton_amend import amend_sale
 from oms_core.adapters.erp.tryton_rpc import TrytonRpc
 
 log = logging.getLogger(__name__)
@@ -22,7 +24,7 @@ PRICE_DIGITS = Decimal("0.0001")
 
 
 class TrytonErpAdapter:
-    """Pushes orders into Tryton 8.2 as confirmed sales."""
+    """Pushes orders into Tryton 8.2 as confirmed sales; amends them on change or cancellation."""
 
     name = "tryton"
 
@@ -34,14 +36,19 @@ class TrytonErpAdapter:
 
     def find_order(self, reference: str) -> str | None:
         """The sale number of a confirmed sale with our reference (drafts don't count)."""
-        sale = self._find_sale(reference)
+        sale = self.find_sale(reference)
         if sale and sale["state"] in DONE_STATES:
             return sale["number"] or str(sale["id"])
         return None
 
     def push_order(self, order_payload: dict[str, Any], idempotency_key: str) -> str:
-        """Create (or resume) the sale for this order, quote and confirm it; returns its number."""
-        sale = self._find_sale(idempotency_key)
+        """Create (or resume) the sale for this order, quote and confirm it; returns its number.
+
+        A payload that `amends` an earlier push changes or cancels that push's sale instead.
+        """
+        if order_payload.get("amends"):
+            return amend_sale(self, order_payload)
+        sale = self.find_sale(idempotency_key)
         if sale is None:
             sale_id = self._create_sale(order_payload, idempotency_key)
             state = "draft"
@@ -51,6 +58,10 @@ class TrytonErpAdapter:
                 raise ErpRejected(f"sale {sale['number'] or sale_id} for {idempotency_key} "
                                   "was cancelled in Tryton")
             log.info("resuming Tryton sale %s for %s in state %s", sale_id, idempotency_key, state)
+        return self.confirm_sale(sale_id, state)
+
+    def confirm_sale(self, sale_id: int, state: str) -> str:
+        """Move a draft or quotation on to confirmed (a confirmed sale is left alone); its number."""
         if state == "draft":
             self.rpc.model("sale.sale", "quote", [sale_id])
             state = "quotation"
@@ -59,41 +70,52 @@ class TrytonErpAdapter:
         number = self.rpc.model("sale.sale", "read", [sale_id], ["number"])[0]["number"]
         return number or str(sale_id)
 
-    def _find_sale(self, reference: str) -> dict | None:
+    def find_sale(self, reference: str) -> dict | None:
+        """The sale with our reference (a live one before a cancelled one), or None."""
         sales = self.rpc.search_read("sale.sale", [("reference", "=", reference)],
-                                     ["id", "number", "state"], order=[("id", "ASC")])
+                                     ["id", "number", "state", "comment"], order=[("id", "ASC")])
         live = [s for s in sales if s["state"] != "cancelled"]
         return (live or sales or [None])[0]
 
     def _create_sale(self, order: dict[str, Any], reference: str) -> int:
-        party = self._party(order.get("customer_id"))
-        lines = order.get("lines") or []
-        if not lines:
-            raise ErpRejected(f"order {reference} has no lines")
-        products = self._products({line.get("sku") for line in lines})
+        party = self.party(order.get("customer_id"))
         values: dict[str, Any] = {
             "party": party["id"],
             "invoice_address": party["invoice_address"],
-            "shipment_address": self._shipment_address(party, order.get("ship_to")),
             "reference": reference,
             "description": f"PO {order.get('po_number') or '-'}"[:100],
             "comment": f"Booked by OMS as {reference} (customer PO {order.get('po_number')})",
-            "lines": [["create", [self._line(line, products) for line in lines]]],
+            "lines": [["create", self.sale_lines(order, reference)]],
+            **self.delivery(order, party),
         }
         currency = self._currency(order.get("currency"))
         if currency:
             values["currency"] = currency
+        sale_id = self.rpc.model("sale.sale", "create", [values])[0]
+        log.info("created Tryton sale %s for %s", sale_id, reference)
+        return sale_id
+
+    def sale_lines(self, order: dict[str, Any], reference: str) -> list[dict]:
+        """`sale.line` values for the order's lines (lines a change order cancelled are left out)."""
+        lines = [line for line in order.get("lines") or [] if line.get("status") != "cancelled"]
+        if not lines:
+            raise ErpRejected(f"order {reference} has no lines")
+        products = self._products({line.get("sku") for line in lines})
+        return [self._line(line, products) for line in lines]
+
+    def delivery(self, order: dict[str, Any], party: dict) -> dict[str, Any]:
+        """Shipment address and shipping date: the sale header fields a change order may move."""
+        values: dict[str, Any] = {"shipment_address": self._shipment_address(party, order.get("ship_to"))}
         shipping = order.get("requested_delivery_date")
         if shipping:
             shipping = dt.date.fromisoformat(str(shipping)[:10])
             # Tryton refuses a shipping date before the sale date (today, set on confirm).
             if shipping >= dt.date.today():
                 values["shipping_date"] = shipping
-        sale_id = self.rpc.model("sale.sale", "create", [values])[0]
-        log.info("created Tryton sale %s for %s", sale_id, reference)
-        return sale_id
+        return values
 
-    def _party(self, customer_id: str | None) -> dict:
+    def party(self, customer_id: str | None) -> dict:
+        """The party whose code is our customer_id, with its address rows."""
         if not customer_id:
             raise ErpRejected("order has no customer_id to find the Tryton party")
         parties = self.rpc.search_read("party.party", [("code", "=", customer_id)],

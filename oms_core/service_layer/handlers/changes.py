@@ -7,12 +7,12 @@ from oms_core.domain import events
 from oms_core.domain.changes import diff_lines
 from oms_core.domain.commands import ApplyChangeOrder
 from oms_core.domain.errors import OrderNotEditable, UnknownOrder
-from oms_core.domain.model import ZERO, OrderLine, OutboxMessage, utcnow
-from oms_core.domain.statuses import LineStatus, OutboxKind, ReservationKind
+from oms_core.domain.model import ZERO, OrderLine, utcnow
+from oms_core.domain.statuses import LineStatus, ReservationKind
 from oms_core.domain.statuses import OrderStatus as S
 from oms_core.service_layer.handlers.common import get_order, record, record_plan
 from oms_core.service_layer.inventory import components_of, release, reserve_order
-from oms_core.service_layer.views import order_view
+from oms_core.service_layer.outbox_rows import queue_erp_amendment
 
 _RESERVING = {S.NEEDS_REVIEW: ReservationKind.SOFT, S.ACCEPTED: ReservationKind.HARD,
               S.CONFIRMED: ReservationKind.HARD, S.ALLOCATED: ReservationKind.HARD,
@@ -60,9 +60,9 @@ def apply_change_order(cmd: ApplyChangeOrder, uow) -> dict:
         detail = {"added": diff.added, "removed": diff.removed, "changed": list(diff.changed),
                   "message_key": cmd.message_key}
         record(uow, order, events.ORDER_CHANGED, cmd.actor, (cmd.reason,), detail, cmd.versions)
-        if order.status != S.NEEDS_REVIEW and uow.outbox.get_by_key(f"erp:{order.order_id}") and not diff.is_empty:
+        if order.status != S.NEEDS_REVIEW and not diff.is_empty:
             n = sum(1 for e in uow.events.for_order(order.order_id) if e.type == events.ORDER_CHANGED)
-            uow.outbox.add(OutboxMessage(OutboxKind.ERP_PUSH, f"erp:{order.order_id}:change:{n}",
-                                         {"order": order_view(order), "change": detail}, order.order_id))
+            # `number` lets an adapter refuse to apply an older change over a newer one.
+            queue_erp_amendment(order, uow, "change", {**detail, "number": n}, "change", n)
         uow.commit()
         return {"order_id": order.order_id, "status": order.status, **detail}

@@ -12,7 +12,7 @@ from oms_core.domain.statuses import OrderStatus as S
 from oms_core.domain.statuses import ReservationKind
 from oms_core.service_layer.handlers.common import get_order, record, record_plan
 from oms_core.service_layer.inventory import release, reserve_order
-from oms_core.service_layer.outbox_rows import effective_rules, queue_order_messages
+from oms_core.service_layer.outbox_rows import effective_rules, queue_erp_amendment, queue_order_messages
 
 _EXACT_PLACES = 4  # the scale of money and quantity columns: more places would be lost
 _NUMBERS = ("qty", "qty_base", "unit_price", "line_total")
@@ -95,7 +95,7 @@ def confirm_order(cmd: ConfirmOrder, uow) -> str:
         return order.status
 
 
-def _close(cmd, uow, status: str, event: str) -> str:
+def _close(cmd, uow, status: str, event: str, *, amend_erp: bool = False) -> str:
     with uow:
         order = get_order(uow, cmd.order_id)
         if order.status == status:
@@ -107,13 +107,15 @@ def _close(cmd, uow, status: str, event: str) -> str:
             line.qty_reserved, line.qty_backordered = ZERO, ZERO
         uow.orders.save(order)
         record(uow, order, event, cmd.actor, (cmd.reason,), {"released": len(held)}, cmd.versions)
+        if amend_erp:
+            queue_erp_amendment(order, uow, "cancel", {"reason": cmd.reason, "actor": cmd.actor}, "cancel")
         uow.commit()
         return status
 
 
 def cancel_order(cmd: CancelOrder, uow) -> str:
-    """Cancel an open order and give its reserved stock back."""
-    return _close(cmd, uow, S.CANCELLED, events.ORDER_CANCELLED)
+    """Cancel an open order, give its stock back and queue its cancellation for the ERP."""
+    return _close(cmd, uow, S.CANCELLED, events.ORDER_CANCELLED, amend_erp=True)
 
 
 def reject_order(cmd: RejectOrder, uow) -> str:

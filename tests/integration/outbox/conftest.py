@@ -10,14 +10,26 @@ from tests.conftest import missing
 WEBHOOK_SECRET = "webhook-test-secret"
 
 
-@pytest.fixture(scope="session")
-def tryton_service(tmp_path_factory):
-    """One trytond for the whole session; each test takes a fresh seeded database."""
+def _start_tryton(tmp_path_factory, **options):
     if importlib.util.find_spec("trytond") is None or importlib.util.find_spec("trytond.modules.sale") is None:
         missing("trytond 8.2 with sale and stock is not installed (pip install '.[tryton]')")
     from tests.support.tryton import TrytonService
 
-    service = TrytonService(tmp_path_factory.mktemp("tryton"))
+    return TrytonService(tmp_path_factory.mktemp("tryton"), **options)
+
+
+@pytest.fixture(scope="session")
+def tryton_service(tmp_path_factory):
+    """One trytond for the whole session; each test takes a fresh seeded database."""
+    service = _start_tryton(tmp_path_factory)
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="module")
+def queued_tryton_service(tmp_path_factory):
+    """A trytond that leaves sale processing to a queue worker (never started): sales stay confirmed."""
+    service = _start_tryton(tmp_path_factory, databases=4, queue_worker=True)
     yield service
     service.stop()
 
@@ -56,6 +68,16 @@ def tryton_client(shared_tryton_db):
     client = TrytonClient(*shared_tryton_db)
     yield client
     client.close()
+
+
+@pytest.fixture
+def oms(sqlite_url):
+    """A migrated SQLite OMS with the Tryton seed's master data; yields its uow factory."""
+    from tests.integration.outbox.orders import make_oms
+
+    engine, uow_factory = make_oms(sqlite_url)
+    yield uow_factory
+    engine.dispose()
 
 
 @pytest.fixture

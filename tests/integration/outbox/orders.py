@@ -39,15 +39,19 @@ def key_for(name: str) -> str:
     return "k" + hashlib.sha256(name.encode()).hexdigest()[:14]
 
 
+def order_lines(skus) -> tuple[NewOrderLine, ...]:
+    """Lines 1..n of (sku, qty) at the seeded list prices."""
+    prices = {sku: price for sku, _n, price, _h in SEED_PRODUCTS} | {"SKU-999": D("1.00")}
+    return tuple(NewOrderLine(n, sku, D(qty), "EA", D(qty), prices[sku], prices[sku] * D(qty))
+                 for n, (sku, qty) in enumerate(skus, 1))
+
+
 def book_order(uow_factory, name: str, *, customer: str = "C1001", skus=(("SKU-100", "3"),),
                po: str | None = None, origin: str = "email") -> str:
     """An accepted order (queues erp:<id> and confirm:<id>) answering the PO email `key_for(name)`."""
     key = key_for(name)
-    prices = {sku: price for sku, _n, price, _h in SEED_PRODUCTS} | {"SKU-999": D("1.00")}
-    lines = tuple(NewOrderLine(n, sku, D(qty), "EA", D(qty), prices[sku], prices[sku] * D(qty))
-                  for n, (sku, qty) in enumerate(skus, 1))
     return handlers.create_order(CreateOrder(
-        key, customer, po or f"PO-{key}", None, None, "MAIN", "EUR", lines, actor="test",
+        key, customer, po or f"PO-{key}", None, None, "MAIN", "EUR", order_lines(skus), actor="test",
         reasons=("auto",), reply_to=ReplyTo(f"<{key}@buyer.example>", f"Order {key}",
                                             f"Buyer <buyer@{customer.lower()}.example>",
                                             (f"<earlier-{key}@buyer.example>",)),

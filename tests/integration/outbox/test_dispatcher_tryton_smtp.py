@@ -9,16 +9,9 @@ from oms_core.domain.model import utcnow
 from oms_core.outbox import build_dispatcher
 
 from tests.integration.outbox.conftest import settings_for_tryton
-from tests.integration.outbox.orders import book_order, key_for, make_oms
+from tests.integration.outbox.orders import book_order, key_for
 
 pytestmark = [pytest.mark.tryton, pytest.mark.slow]
-
-
-@pytest.fixture
-def oms(sqlite_url):
-    engine, uow_factory = make_oms(sqlite_url)
-    yield uow_factory
-    engine.dispose()
 
 
 def rows(uow_factory, order_id):

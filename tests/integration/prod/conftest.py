@@ -1,4 +1,5 @@
-"""Real servers for the production-shape tests: PostgreSQL, a Redis broker, aiosmtpd, Celery workers."""
+"""Real servers for the production-shape tests: PostgreSQL, Redis and RabbitMQ brokers, aiosmtpd,
+Celery workers."""
 from __future__ import annotations
 
 import os
@@ -9,24 +10,41 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from tests.conftest import REPO, missing
 
-REDIS_URL = os.environ.get("OMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# The two brokers OMS_BROKER_URL may name; every Celery test runs on each.
+BROKER_URLS = {
+    "redis": os.environ.get("OMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+    "rabbitmq": os.environ.get("OMS_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//"),
+}
 
 
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    """The Redis broker on loopback (fails in CI when it is not running)."""
-    import redis
+@dataclass(frozen=True)
+class Broker:
+    """A reachable broker and a queue of this test's own, so parallel runs never share tasks."""
 
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001 - any failure means "no broker"
-        missing(f"Redis not reachable at {REDIS_URL}: {exc}")
-    return REDIS_URL
+    name: str
+    url: str
+    queue: str
+
+
+@pytest.fixture(params=sorted(BROKER_URLS))
+def broker(request) -> Iterator[Broker]:
+    """Redis and RabbitMQ in turn (fails in CI when one is not running); the queue is deleted after."""
+    from oms.celery_app import delete_queue
+    from oms.health import check_broker
+
+    url = BROKER_URLS[request.param]
+    ok, detail = check_broker(url)
+    if not ok:
+        missing(f"{request.param} not reachable at {url}: {detail}")
+    broker = Broker(request.param, url, f"oms-test-{uuid.uuid4().hex[:10]}")
+    yield broker
+    delete_queue(broker.url, broker.queue)
 
 
 @pytest.fixture
@@ -90,15 +108,15 @@ class Workers:
         return "\n".join(f.read_text(errors="replace") for f in sorted(self.log_dir.glob("*.log")))
 
 
-def worker_env(tmp_path: Path, database_url: str, broker_url: str, **extra: str) -> dict:
-    """OMS_* environment for worker subprocesses: their own queue, file ERP, JSON logs."""
+def worker_env(tmp_path: Path, database_url: str, broker: Broker, **extra: str) -> dict:
+    """OMS_* environment for worker subprocesses: the test's broker queue, file ERP, JSON logs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMS_")}
     env.update({
         "PYTHONPATH": str(REPO),
         "OMS_DATABASE_URL": database_url,
         "OMS_DATA_DIR": str(tmp_path / "data"),
-        "OMS_BROKER_URL": broker_url,
-        "OMS_BROKER_QUEUE": f"oms-test-{uuid.uuid4().hex[:10]}",
+        "OMS_BROKER_URL": broker.url,
+        "OMS_BROKER_QUEUE": broker.queue,
         "OMS_ERP": "file",
         "OMS_ERP_URL": str(tmp_path / "erp"),
         "OMS_LOG_JSON": "1",

@@ -1,6 +1,6 @@
 """kill -9 of Celery workers at every step of the graph and in the outbox dispatcher, with several
-workers running on PostgreSQL and Redis: afterwards every message has exactly one final state,
-none is lost, and no order, ERP push or confirmation exists twice."""
+workers running on PostgreSQL and Redis or RabbitMQ: afterwards every message has exactly one final
+state, none is lost, and no order, ERP push or confirmation exists twice."""
 from __future__ import annotations
 
 import json
@@ -49,9 +49,10 @@ def reference(messages, tmp_path_factory):
 
 
 def celery_for(env: dict):
-    from oms.celery_app import WorkerSettings, make_celery
+    from oms.celery_app import make_celery
+    from oms.settings import get_settings
 
-    return make_celery(WorkerSettings(broker_url=env["OMS_BROKER_URL"], broker_queue=env["OMS_BROKER_QUEUE"]))
+    return make_celery(get_settings(broker_url=env["OMS_BROKER_URL"], broker_queue=env["OMS_BROKER_QUEUE"]))
 
 
 def wait_until_settled(engine, workers, crash_dir: Path, points: list[str], keys: list[str], timeout: float) -> None:
@@ -124,13 +125,13 @@ def assert_key_on_every_message_line(log_text: str) -> None:
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_workers_killed_at_every_graph_step_and_in_the_dispatcher_leave_each_message_done_once(
-        postgres_url, redis_url, smtp_server, messages, reference, workers, tmp_path):
+        postgres_url, broker, smtp_server, messages, reference, workers, tmp_path):
     from oms.settings import get_settings
     from oms.tasks import enqueue
 
     folder, emls = messages
     smtp = {f"OMS_{k.upper()}": str(v) for k, v in smtp_server.settings_overrides().items()}
-    env = worker_env(tmp_path, postgres_url, redis_url, OMS_TEST_CRASH_AT=",".join(NODES + OUTBOX_POINTS),
+    env = worker_env(tmp_path, postgres_url, broker, OMS_TEST_CRASH_AT=",".join(NODES + OUTBOX_POINTS),
                      OMS_SWEEP_SECONDS="1", OMS_REQUEUE_SECONDS="20", OMS_STALE_PROCESSING_SECONDS="20", **smtp)
     engine, keys = prepare_database(postgres_url, folder, emls, tmp_path / "data")
     celery = celery_for(env)
@@ -157,15 +158,16 @@ def test_workers_killed_at_every_graph_step_and_in_the_dispatcher_leave_each_mes
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_a_whole_worker_killed_while_booking_is_restarted_and_its_message_finished_once(
-        postgres_url, redis_url, smtp_server, messages, reference, workers, tmp_path):
-    """Solo pool: the kill takes the worker's main process too, so Redis still holds the unacked
-    task; the restarted workers (and the sweep of stale `processing` messages) finish it."""
+        postgres_url, broker, smtp_server, messages, reference, workers, tmp_path):
+    """Solo pool: the kill takes the worker's main process too. Redis hands the unacked task out
+    again after the visibility timeout, RabbitMQ as soon as the dead worker's connection closes;
+    the restarted workers (and the sweep of stale `processing` messages) finish it."""
     from oms.settings import get_settings
     from oms.tasks import enqueue
 
     folder, emls = messages
     smtp = {f"OMS_{k.upper()}": str(v) for k, v in smtp_server.settings_overrides().items()}
-    env = worker_env(tmp_path, postgres_url, redis_url, OMS_TEST_CRASH_AT="commit",
+    env = worker_env(tmp_path, postgres_url, broker, OMS_TEST_CRASH_AT="commit",
                      OMS_BROKER_VISIBILITY_TIMEOUT="5", OMS_SWEEP_SECONDS="1", OMS_REQUEUE_SECONDS="20",
                      OMS_STALE_PROCESSING_SECONDS="8", **smtp)
     engine, keys = prepare_database(postgres_url, folder, emls, tmp_path / "data")

@@ -14,6 +14,14 @@ def client_for(context) -> TestClient:
     return TestClient(create_app(context, cookie_secure=False), follow_redirects=False)
 
 
+def ops_context(settings, engine):
+    """A context with only the composition root's ops hooks (no pipeline)."""
+    from oms.hooks import web_hooks
+    from review_ui.context import SimpleContext
+
+    return SimpleContext(settings, engine, hooks=web_hooks(pipeline=False))
+
+
 def samples(text: str) -> dict[tuple[str, tuple], float]:
     out = {}
     for family in text_string_to_metric_families(text):
@@ -77,21 +85,18 @@ def test_metrics_report_messages_decisions_review_queue_outbox_and_latencies_wit
     assert got[("oms_llm_tokens_total", ())] == 0  # no LLM configured: the offline extractor read everything
 
 
-def test_readyz_is_ready_with_a_migrated_database_and_a_reachable_broker(processed_db, redis_url):
-    from review_ui.context import SimpleContext
-
-    settings = processed_db.settings.model_copy(update={"broker_url": redis_url})
-    response = client_for(SimpleContext(settings, processed_db.engine)).get("/readyz")
+def test_readyz_is_ready_with_a_migrated_database_and_a_reachable_broker(processed_db, broker):
+    settings = processed_db.settings.model_copy(update={"broker_url": broker.url})
+    response = client_for(ops_context(settings, processed_db.engine)).get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"ready": True, "checks": {"database": "ok", "broker": "ok"}}
 
 
 def test_readyz_fails_when_the_database_is_unreachable(processed_db):
     from oms.db import make_engine
-    from review_ui.context import SimpleContext
 
     engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/nowhere", connect_args={"connect_timeout": 2})
-    response = client_for(SimpleContext(processed_db.settings, engine)).get("/readyz")
+    response = client_for(ops_context(processed_db.settings, engine)).get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert body["ready"] is False and body["checks"]["database"].startswith("database unreachable")
@@ -100,19 +105,26 @@ def test_readyz_fails_when_the_database_is_unreachable(processed_db):
 
 def test_readyz_fails_when_the_schema_is_behind(processed_db, tmp_path):
     from oms.db import make_engine
-    from review_ui.context import SimpleContext
 
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
-    response = client_for(SimpleContext(processed_db.settings, engine)).get("/readyz")
+    response = client_for(ops_context(processed_db.settings, engine)).get("/readyz")
     assert response.status_code == 503
     assert "schema not at head" in response.json()["checks"]["database"]
     engine.dispose()
 
 
 def test_readyz_fails_when_the_configured_broker_is_unreachable(processed_db):
-    from review_ui.context import SimpleContext
-
     settings = processed_db.settings.model_copy(update={"broker_url": "redis://127.0.0.1:1/0"})
-    response = client_for(SimpleContext(settings, processed_db.engine)).get("/readyz")
+    response = client_for(ops_context(settings, processed_db.engine)).get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"].startswith("broker unreachable")
+
+
+def test_without_the_roots_hooks_readyz_and_metrics_answer_503(processed_db):
+    from review_ui.context import SimpleContext
+
+    client = client_for(SimpleContext(processed_db.settings, processed_db.engine))
+    assert client.get("/healthz").status_code == 200
+    readyz = client.get("/readyz")
+    assert readyz.status_code == 503 and readyz.json()["checks"] == {"readiness": "no readiness check configured"}
+    assert client.get("/metrics").status_code == 503

@@ -14,18 +14,19 @@ from tests.support.smtp import free_port
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_a_celery_worker_counts_processed_messages_and_times_each_graph_step(postgres_url, redis_url, workers,
+def test_a_celery_worker_counts_processed_messages_and_times_each_graph_step(postgres_url, broker, workers,
                                                                              tmp_path):
     from oms.bench_corpus import clean_pdf_orders, write_master_folder
-    from oms.celery_app import WorkerSettings, make_celery
+    from oms.celery_app import make_celery
+    from oms.settings import get_settings
     from oms.tasks import enqueue
 
     master, emls = clean_pdf_orders(2, seed=SEED)
     port = free_port()
-    env = worker_env(tmp_path, postgres_url, redis_url, OMS_WORKER_METRICS_PORT=str(port))
+    env = worker_env(tmp_path, postgres_url, broker, OMS_WORKER_METRICS_PORT=str(port))
     engine, keys = prepare_database(postgres_url, write_master_folder(master, tmp_path / "master"), emls,
                                     tmp_path / "data")
-    celery = make_celery(WorkerSettings(broker_url=redis_url, broker_queue=env["OMS_BROKER_QUEUE"]))
+    celery = make_celery(get_settings(broker_url=broker.url, broker_queue=broker.queue))
     for key in keys:
         enqueue(key, celery, engine=engine)
     pool = workers(env)

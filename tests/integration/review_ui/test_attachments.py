@@ -59,3 +59,33 @@ def test_an_uploaded_eml_is_stored_first_and_duplicates_are_recognised(as_role, 
     assert app_context.store.pending()  # stored before anything else
     again = client.post("/queue/upload", data={"csrf_token": token}, files={"files": ("po.eml", msg.as_bytes(), "message/rfc822")})
     assert again.status_code == 303 and "already received" in client.get("/queue").text
+
+
+def test_with_the_roots_pipeline_hook_an_upload_is_processed_at_once(template_db, tmp_path):
+    import shutil
+
+    from oms.bootstrap import bootstrap
+    from oms.settings import get_settings
+    from review_ui.app import create_app
+    from tests.integration.review_ui.conftest import client_for, csrf_of, log_in
+
+    shutil.copyfile(template_db, tmp_path / "oms.sqlite3")
+    context = bootstrap(get_settings(database_url=f"sqlite:///{tmp_path / 'oms.sqlite3'}", data_dir=tmp_path / "data",
+                                     secret_key="test-secret-key-123456", llm_base_url=None, llm_api_key=None))
+    msg = EmailMessage()
+    msg["From"] = "newsletter@example.com"
+    msg["Subject"] = "Our spring catalogue"
+    msg["Message-ID"] = "<upload-now@example.com>"
+    msg.set_content("Discover our new products this spring. Unsubscribe at any time.")
+    try:
+        with client_for(create_app(context)) as client:
+            log_in(client, "rita")
+            token = csrf_of(client.get("/queue").text)
+            client.post("/queue/upload", data={"csrf_token": token},
+                        files={"files": ("news.eml", msg.as_bytes(), "message/rfc822")})
+            page = client.get("/queue").text
+        (stored,) = context.store.recent()
+        assert stored.status == "processed"  # in the request, not left for a worker
+        assert f"{stored.key[:10]}…: " in page and "the worker will process it" not in page
+    finally:
+        context.close()

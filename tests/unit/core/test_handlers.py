@@ -99,6 +99,17 @@ def test_cancel_locks_stock_rows_in_key_order(uow):
     assert all(skus == sorted(skus) for skus in uow.stock.locked)
 
 
+def test_cancelling_an_order_queued_for_the_erp_queues_its_cancellation_there(uow):
+    order_id = create(uow)
+    in_review = create(uow, key="k2", status="needs_review")
+    handlers.cancel_order(CancelOrder(order_id, "alice", "customer called"), uow)
+    handlers.cancel_order(CancelOrder(in_review, "alice"), uow)
+    cancel = uow.outbox.get_by_key(f"erp:{order_id}:cancel")
+    assert cancel.payload["cancel"] == {"reason": "customer called", "actor": "alice"}
+    assert cancel.payload["order"]["status"] == "cancelled"
+    assert not [m for m in uow.outbox.rows if m.order_id == in_review]
+
+
 def test_rule_updates_are_versioned_with_who_and_why(uow):
     handlers.update_rule_set(UpdateRuleSet(None, {"lead_time_days": 3}, "admin", "slower carrier"), uow)
     handlers.update_rule_set(UpdateRuleSet(None, {"lead_time_days": 4}, "admin", "even slower"), uow)

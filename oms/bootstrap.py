@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from oms.hooks import web_hooks
 from oms.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+_CHECKPOINT_SETUP_LOCK = 0x6F6D7363  # 'omsc': advisory-lock key of the checkpointer's schema setup
 
 
 class MessageCache:
@@ -108,7 +111,17 @@ def make_checkpointer(settings: Settings) -> tuple[Any, Callable[[], None]]:
     pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True,
                           kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
     saver = PostgresSaver(pool)
-    saver.setup()
+    with pool.connection() as conn:
+        # Workers and the web app starting together on a fresh database would race in setup()
+        # (a duplicate-type error on its migrations table): one at a time, under an advisory lock.
+        # Polled, not waited for: a session waiting inside a statement would stall setup()'s
+        # CREATE INDEX CONCURRENTLY, which waits for every open transaction.
+        while not conn.execute("SELECT pg_try_advisory_lock(%s, 0) AS got", (_CHECKPOINT_SETUP_LOCK,)).fetchone()["got"]:
+            time.sleep(0.1)
+        try:
+            saver.setup()
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s, 0)", (_CHECKPOINT_SETUP_LOCK,))
     return saver, pool.close
 
 

@@ -100,3 +100,25 @@ def test_crash_between_writes_resumes_without_a_duplicate_order(saver_factory, c
     assert len(book.orders) == 1
     assert reader.calls == ["k2"]  # finished steps were not run again
     assert book.decisions["k2"]["decision"] == "auto"
+
+
+def _set_up_checkpointer(url: str) -> None:
+    from oms.bootstrap import make_checkpointer
+    from oms.settings import get_settings
+
+    _saver, close = make_checkpointer(get_settings(database_url=url))
+    close()
+
+
+def test_workers_starting_together_on_a_fresh_database_all_set_up_the_checkpointer(postgres_url):
+    # Without the setup lock, concurrent PostgresSaver.setup() calls fail with a duplicate-type
+    # error on its migrations table (seen when docker-compose starts several workers at once).
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    starters = [context.Process(target=_set_up_checkpointer, args=(postgres_url,)) for _ in range(6)]
+    for p in starters:
+        p.start()
+    for p in starters:
+        p.join(120)
+    assert [p.exitcode for p in starters] == [0] * 6

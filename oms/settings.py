@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     outbox_backoff_cap_seconds: float = 3600.0
     outbox_batch_size: int = 20
     outbox_poll_seconds: float = 2.0
+    # a row left `sending` this long belongs to a dispatcher that died: it is claimed again
+    # (long enough for the slowest ERP call; a shorter window risks a second push while one is in flight)
+    outbox_stale_sending_seconds: float = 600.0
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> "Settings":

@@ -15,11 +15,13 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from datetime import timedelta
 from typing import Callable
 
 from oms_core.domain.errors import UnknownOutboxMessage
 from oms_core.domain.model import OrderEvent, OutboxMessage, utcnow
 from oms_core.domain.statuses import OutboxKind
+from oms_core.adapters.repositories.outbox import STALE_SENDING
 from oms_core.outbox.backoff import Backoff
 from oms_core.outbox.delivery import (PermanentFailure, TransientFailure, build_confirmation,
                                       erp_payload, push_reference, push_to_erp, send_mail,
@@ -40,7 +42,8 @@ class Dispatcher:
 
     def __init__(self, uow_factory: Callable, adapter_factory: Callable, smtp, *, sender: str,
                  max_attempts: int = 8, backoff: Backoff | None = None, batch_size: int = 20,
-                 poll_seconds: float = 2.0, rng: random.Random | None = None):
+                 poll_seconds: float = 2.0, rng: random.Random | None = None,
+                 stale_sending: timedelta = STALE_SENDING):
         self.uow_factory = uow_factory
         self.adapter_factory = adapter_factory
         self.smtp = smtp
@@ -49,6 +52,7 @@ class Dispatcher:
         self.backoff = backoff or Backoff()
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
+        self.stale_sending = stale_sending
         self.rng = rng or random.Random()
         self._adapter = None
 
@@ -65,7 +69,7 @@ class Dispatcher:
         handled = 0
         while handled < MAX_ROWS_PER_RUN:
             with self.uow_factory() as uow:
-                batch = uow.outbox.claim_due(now, self.batch_size)
+                batch = uow.outbox.claim_due(now, self.batch_size, self.stale_sending)
                 uow.commit()
             for message in batch:
                 self.deliver(message, now)
@@ -201,4 +205,5 @@ def build_dispatcher(settings, uow_factory: Callable) -> Dispatcher:
         sender=settings.smtp_from, max_attempts=settings.outbox_max_attempts, backoff=backoff,
         batch_size=int(getattr(settings, "outbox_batch_size", 20)),
         poll_seconds=float(getattr(settings, "outbox_poll_seconds", 2.0)),
+        stale_sending=timedelta(seconds=float(getattr(settings, "outbox_stale_sending_seconds", 600))),
     )

@@ -13,7 +13,7 @@ from oms_core.domain.model import OutboxMessage, utcnow
 from oms_core.domain.statuses import OutboxStatus
 
 _FIELDS = tuple(f.name for f in fields(OutboxMessage))
-STALE_SENDING = timedelta(minutes=10)  # a claim older than this is from a crashed dispatcher
+STALE_SENDING = timedelta(minutes=10)  # default: a claim older than this is from a crashed dispatcher
 
 
 def _message(r) -> OutboxMessage:
@@ -61,17 +61,17 @@ class SqlOutboxRepository:
             orm.outbox.c.idempotency_key == idempotency_key)).mappings().first()
         return _message(row) if row else None
 
-    def claim_due(self, now: datetime, limit: int = 10) -> list[OutboxMessage]:
+    def claim_due(self, now: datetime, limit: int = 10, stale: timedelta = STALE_SENDING) -> list[OutboxMessage]:
         """Mark up to `limit` due messages `sending` (attempts + 1) and return them.
 
         PostgreSQL: FOR UPDATE SKIP LOCKED, so several dispatchers never claim the same row.
-        Rows stuck in `sending` past STALE_SENDING are taken again (their dispatcher died).
+        Rows stuck in `sending` longer than `stale` are taken again (their dispatcher died).
         """
         t = orm.outbox
         due = sa.or_(
             sa.and_(t.c.status == OutboxStatus.PENDING,
                     sa.or_(t.c.next_attempt_at.is_(None), t.c.next_attempt_at <= now)),
-            sa.and_(t.c.status == OutboxStatus.SENDING, t.c.updated_at <= now - STALE_SENDING))
+            sa.and_(t.c.status == OutboxStatus.SENDING, t.c.updated_at <= now - stale))
         query = sa.select(t).where(due).order_by(t.c.id).limit(limit).with_for_update(skip_locked=True)
         rows = [_message(r) for r in self.session.execute(query).mappings()]
         if rows:

@@ -32,6 +32,9 @@ Char = tuple[str, float, float, float, float, float, bool]
 TEXT, X0, TOP, X1, BOTTOM, SIZE, UPRIGHT = range(7)
 _SPACE, _CR, _LF, _HYPHEN_MARK = 0x20, 0x0D, 0x0A, 0xFFFE
 _GENERATED_CANDIDATES = (_SPACE, _CR, _LF)
+# Codes pdfium reports for a character without unicode (it falls back to the character code): control
+# and Latin-1 values of simple fonts; a CID font without any map is caught by its first character.
+_SUSPECT = frozenset(range(0x20)) | frozenset(range(0x7F, 0x100))
 
 
 class PageGeometry(NamedTuple):
@@ -140,8 +143,7 @@ class _Reader:
         if run is None:
             run = self.runs[handle] = self._run(handle, start)
         starts = None  # the characters' indices, when not start, start + 1, ...
-        lowest = min(codes)
-        if lowest <= _SPACE:  # a space may be one of pdfium's own, for a gap inside a TJ array
+        if min(codes) <= _SPACE:  # a space may be one of pdfium's own, for a gap inside a TJ array
             keep = [k for k, code in enumerate(codes) if code not in _GENERATED_CANDIDATES
                     or not pdfium_c.FPDFText_IsGenerated(self.tp, start + k)]
             if len(keep) < len(codes):
@@ -149,12 +151,12 @@ class _Reader:
                     return
                 codes, xs, ys = [codes[k] for k in keep], [xs[k] for k in keep], [ys[k] for k in keep]
                 starts = [start + k for k in keep]
-                lowest = min(codes)
         advances = self._advances(run, start, codes, starts)
         a, b, c, d = run.matrix
         ta, tb, tc, td, te, tf = self.transform
-        if (b == 0 and c == 0 and a > 0 and tb == 0 and tc == 0 and lowest > 0x2 and max(codes) < _HYPHEN_MARK
-                and not run.no_unicode and ys.count(ys[0]) == len(ys)):
+        if (b == 0 and c == 0 and a > 0 and tb == 0 and tc == 0 and min(codes) > 0x2 and max(codes) < _HYPHEN_MARK
+                and not run.no_unicode
+                and ys.count(ys[0]) == len(ys) and not self._unmapped(codes, start, starts)):
             # the common case: one horizontal line of text on an unrotated page, boxed together
             py = td * ys[0] + tf
             top, bottom = (py + run.top_offset, py + run.bottom_offset)
@@ -167,16 +169,23 @@ class _Reader:
             index = start + k if starts is None else starts[k]
             self.out.append(self._char(run, index, code, ta * x + tc * y + te, tb * x + td * y + tf, advances[k]))
 
+    def _unmapped(self, codes: list[int], start: int, starts: list[int] | None) -> bool:
+        """Some character has no unicode: pdfium then reports its code, a control or Latin-1 one."""
+        if _SUSPECT.isdisjoint(codes):
+            return False
+        return any(code in _SUSPECT and pdfium_c.FPDFText_HasUnicodeMapError(self.tp, start + k if starts is None else starts[k])
+                   for k, code in enumerate(codes))
+
     def _char(self, run: _Run, index: int, code: int, px: float, py: float, advance: float) -> Char:
         """One character the general way: any orientation, pdfium's marks and unmapped codes."""
         if code == _HYPHEN_MARK:  # a hyphen pdfium took for a line-end mark, or a character without code
             code = pdfium_c.FPDFText_GetUnicode(self.tp, index)
-        if run.no_unicode and pdfium_c.FPDFText_HasUnicodeMapError(self.tp, index):
-            text = f"(cid:{code})"
-        elif code > 0x2:
-            text = chr(code)
-        else:  # U+0002: pdfium's line-end hyphen; 0: no code at all
-            text = "-" if code == 0x2 else "(cid:0)"
+        if code == 0x2 and pdfium_c.FPDFText_IsHyphen(self.tp, index):
+            text = "-"  # pdfium's mark for a hyphen at a line end
+        elif (run.no_unicode or code in _SUSPECT) and pdfium_c.FPDFText_HasUnicodeMapError(self.tp, index):
+            text = f"(cid:{code})"  # as pdfminer shows a character without unicode
+        else:
+            text = chr(code) if code else "(cid:0)"
         a, b, c, d = run.matrix
         low, high = run.descent * run.font_size, (run.descent + 1) * run.font_size
         xs = (px + c * low, px + c * high, px + a * advance + c * low, px + a * advance + c * high)
@@ -199,7 +208,9 @@ class _Reader:
     def _advance(self, run: _Run, index: int, code: int) -> float:
         """The advance width the PDF declares for the character, in text space (font size applied)."""
         width = ctypes.c_float()
-        if run.font and 0 < code < _HYPHEN_MARK and raw.font_glyph_width(run.font, code, run.font_size, ctypes.byref(width)) and width.value > 0:
+        unmapped = (run.no_unicode or code in _SUSPECT) and pdfium_c.FPDFText_HasUnicodeMapError(self.tp, index)
+        if (run.font and 0 < code < _HYPHEN_MARK and not unmapped  # pdfium finds the width by unicode
+                and raw.font_glyph_width(run.font, code, run.font_size, ctypes.byref(width)) and width.value > 0):
             return width.value
         rect = pdfium_c.FS_RECTF()  # no width for this code (e.g. no unicode map): pdfium's own box
         if pdfium_c.FPDFText_GetLooseCharBox(self.tp, index, rect) and run.matrix[0]:

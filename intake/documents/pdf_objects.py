@@ -117,9 +117,12 @@ def _subpaths(path: int, matrix: Matrix) -> Iterator[list[tuple[str, float, floa
         if not current:
             current = [("m", *point)]  # pdfium lets a path start without a move; pdfminer needs one
             continue
-        if op == "l" and point == current[0][1:] and raw.segment_closes(segment):
+        closes = raw.segment_closes(segment)
+        if op == "l" and closes and point == current[0][1:]:
             op = "h"  # pdfium closes a path by a line back to its start; the content stream said "h"
         current.append((op, *point))
+        if op == "c" and closes:
+            current.append(("h", *current[0][1:]))  # closed right after a curve: pdfminer still adds "h"
     if current:
         yield current
 

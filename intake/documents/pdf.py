@@ -133,7 +133,7 @@ def _lost_text(textpage, text: PageText, objects: PageObjects) -> bool:
     a font that is not embedded and has no system font installed (typically CJK on a bare server).
     """
     dropped_fonts = {text_object_font(obj) for obj in objects.text_objects if obj not in text.text_objects}
-    return any(font not in text.samples or lacks_glyphs(textpage, text, font) for font in dropped_fonts)
+    return any(lacks_glyphs(textpage, text, font) for font in dropped_fonts)
 
 
 class _PlumberPages:

@@ -248,12 +248,21 @@ def _origins(textpage: int, count: int) -> tuple[list[float], list[float]]:
     return xs[:], ys[:]
 
 
+_SYMBOLIC = 4  # FontDescriptor flag: glyphs beyond the standard Latin set (CJK fonts have it)
+
+
 def lacks_glyphs(textpage, text: PageText, font: int) -> bool:
-    """pdfium has no outline for some character of this font on the page (not embedded, no system font)."""
-    if font in text.embedded:
+    """pdfium may have no outline for this font's characters (not embedded, no system font for it).
+
+    Judged by the font's characters on the page; a font with none there, by its symbolic flag
+    (pdfium substitutes Latin fonts with its own, but has no CJK or symbol fonts of its own).
+    """
+    if not font or font in text.embedded:
         return False
-    return any(_no_glyph(textpage.raw, index) for code, index in text.samples.get(font, {}).items()
-               if not chr(code).isspace())
+    samples = text.samples.get(font)
+    if samples is None:
+        return not raw.font_is_embedded(font) and bool(raw.font_flags(font) & _SYMBOLIC)
+    return any(_no_glyph(textpage.raw, index) for code, index in samples.items() if not chr(code).isspace())
 
 
 def _no_glyph(tp, index: int) -> bool:

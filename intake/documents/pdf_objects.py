@@ -10,7 +10,9 @@ pdfium: the caller holds `intake.pdfium_lock.PDFIUM_LOCK`.
 from __future__ import annotations
 
 import ctypes
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Iterator
 
 import pypdfium2.raw as pdfium_c
@@ -20,11 +22,12 @@ from intake.documents import pdfium_raw as raw
 Matrix = tuple[float, float, float, float, float, float]  # x' = a x + c y + e, y' = b x + d y + f
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MAX_FORM_DEPTH = 15  # as pypdfium2's get_objects
+_MIN_LENGTH = 1.0  # pdfplumber's edge_min_length_prefilter: shorter edges never reach the finder
 
 
 @dataclass(slots=True)
 class PageObjects:
-    edges: list[dict] = field(default_factory=list)  # pdfplumber's page.edges
+    edges: list[dict] = field(default_factory=list)  # pdfplumber's page.edges, those its table finder uses
     images: int = 0
     text_objects: list[int] = field(default_factory=list)  # addresses
 
@@ -65,10 +68,14 @@ def _walk(page, transform: Matrix) -> Iterator[tuple[int, int, Matrix]]:
                 yield obj, kind, outer
 
 
+_MATRIX = pdfium_c.FS_MATRIX()  # filled and read at once by each caller, who holds the pdfium lock
+_MATRIX_REF = ctypes.byref(_MATRIX)
+
+
 def _object_matrix(obj: int) -> Matrix:
-    m = pdfium_c.FS_MATRIX()
-    if not raw.object_matrix(obj, ctypes.byref(m)):
+    if not raw.object_matrix(obj, _MATRIX_REF):
         return _IDENTITY
+    m = _MATRIX
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
@@ -81,86 +88,103 @@ def _concat(first: Matrix, then: Matrix) -> Matrix:
 
 
 def _path_edges(path: int, matrix: Matrix) -> list[dict]:
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if raw.path_draw_mode(path, ctypes.byref(fill), ctypes.byref(stroke)) and not fill.value and not stroke.value:
-        return []  # neither filled nor stroked: pdfminer does not see it either
+    # (pdfium makes path objects of painted paths only: an "n"-ended path is a clip, as in pdfminer)
+    count = raw.path_segment_count(path)
+    if count <= 0:
+        return []
+    segments = list(map(raw.path_segment, repeat(path, count), range(count)))
+    kinds = list(map(raw.segment_type, segments))
+    points = _points(segments, matrix)
+    if kinds == _RECT or kinds == _LINE:  # "re" or a lone line (closed or not): no "h" to look for
+        return _shape_edges("mllll" if kinds == _RECT else "ml", points)
     edges: list[dict] = []
-    for subpath in _subpaths(path, matrix):
-        edges.extend(_shape_edges(subpath))
+    for shape, pts in _subpaths(segments, kinds, points):
+        edges.extend(_shape_edges(shape, pts))
     return edges
 
 
-def _subpaths(path: int, matrix: Matrix) -> Iterator[list[tuple[str, float, float]]]:
-    """pdfminer's view of the path: per subpath the operators m/l/c/h, each with its end point."""
+_MOVE, _LINE_TO, _CURVE_TO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+_RECT = [_MOVE, _LINE_TO, _LINE_TO, _LINE_TO, _LINE_TO]
+_LINE = [_MOVE, _LINE_TO]
+
+
+def _points(segments: list[int], matrix: Matrix) -> list[tuple[float, float]]:
+    """The segments' end points in display space, pdfium writing them into one array."""
+    count = len(segments)
+    buffer = (ctypes.c_float * (2 * count))()
+    start, size = ctypes.addressof(buffer), ctypes.sizeof(ctypes.c_float)
+    deque(map(raw.segment_point, segments, range(start, start + 2 * size * count, 2 * size),
+              range(start + size, start + size + 2 * size * count, 2 * size)), maxlen=0)
+    values = buffer[:]
     a, b, c, d, e, f = matrix
-    x, y = ctypes.c_float(), ctypes.c_float()
-    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-    current: list[tuple[str, float, float]] = []
+    return [(a * x + c * y + e, b * x + d * y + f) for x, y in zip(values[0::2], values[1::2])]
+
+
+def _subpaths(segments: list[int], kinds: list[int], points: list[tuple[float, float]]) -> Iterator[tuple[str, list]]:
+    """pdfminer's view of the path: per subpath its operators m/l/c/h and their end points."""
+    shape: list[str] = []
+    pts: list[tuple[float, float]] = []
     curve_points = 0
-    for index in range(raw.path_segment_count(path)):
-        segment = raw.path_segment(path, index)
-        kind = raw.segment_type(segment)
-        raw.segment_point(segment, x_ref, y_ref)
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
-            if current:
-                yield current
-            current = [("m", *point)]
+    for segment, kind, point in zip(segments, kinds, points):
+        if kind == _MOVE:
+            if shape:
+                yield "".join(shape), pts
+            shape, pts = ["m"], [point]
             continue
-        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        if kind == _CURVE_TO:
             curve_points += 1
             if curve_points % 3:
                 continue  # a control point; pdfminer keeps the curve's end point only
             op = "c"
         else:
             op = "l"
-        if not current:
-            current = [("m", *point)]  # pdfium lets a path start without a move; pdfminer needs one
+        if not shape:
+            shape, pts = ["m"], [point]  # pdfium lets a path start without a move; pdfminer needs one
             continue
-        closes = raw.segment_closes(segment)
-        if op == "l" and closes and point == current[0][1:]:
+        if op == "l" and point == pts[0] and raw.segment_closes(segment):
             op = "h"  # pdfium closes a path by a line back to its start; the content stream said "h"
-        current.append((op, *point))
-        if op == "c" and closes:
-            current.append(("h", *current[0][1:]))  # closed right after a curve: pdfminer still adds "h"
-    if current:
-        yield current
+        shape.append(op)
+        pts.append(point)
+        if op == "c" and raw.segment_closes(segment):
+            shape.append("h")  # closed right after a curve: pdfminer still adds its "h" point
+            pts.append(pts[0])
+    if shape:
+        yield "".join(shape), pts
 
 
-def _shape_edges(ops: list[tuple[str, float, float]]) -> list[dict]:
-    """pdfminer's paint_path (line / rect / curve) followed by pdfplumber's edges of each."""
-    shape = "".join(op for op, _, _ in ops)
-    pts = [(px, py) for _, px, py in ops]
+def _shape_edges(shape: str, pts: list[tuple[float, float]]) -> list[dict]:
+    """pdfminer's paint_path (line / rect / curve) followed by pdfplumber's edges of each.
+
+    Only the edges pdfplumber's table finder keeps are made: horizontal or vertical, 1 pt or longer.
+    """
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape, pts = shape[:-1], pts[:-1]  # a redundant line back to the start before "h"
     if shape in ("ml", "mlh"):
-        return [_edge("line", pts[0], pts[1], line=True)]
+        (x0, y0), (x1, y1) = pts[0], pts[1]
+        # pdfplumber's line_to_edge: anything not horizontal counts as vertical
+        return _edges(x0, y0, x1, y1, "h" if y0 == y1 else "v", "line")
     if shape in ("mlllh", "mllll"):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
         square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
         if pts[0] == pts[4] and square:
-            return _rect_edges(pts[0], pts[2])
-    return [_edge("curve_edge", p0, p1) for p0, p1 in zip(pts, pts[1:])]
+            left, right = min(x0, x2), max(x0, x2)
+            top, bottom = min(y0, y2), max(y0, y2)
+            return (_edges(left, top, right, top, "h", "rect_edge") + _edges(left, bottom, right, bottom, "h", "rect_edge")
+                    + _edges(left, top, left, bottom, "v", "rect_edge") + _edges(right, top, right, bottom, "v", "rect_edge"))
+    edges = []
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        if x0 == x1 or y0 == y1:
+            edges += _edges(x0, y0, x1, y1, "v" if x0 == x1 else "h", "curve_edge")
+    return edges
 
 
-def _edge(kind: str, p0: tuple[float, float], p1: tuple[float, float], line: bool = False, orientation: str | None = None) -> dict:
-    x0, x1 = sorted((p0[0], p1[0]))
-    top, bottom = sorted((p0[1], p1[1]))
-    if orientation is None:
-        if line:  # pdfplumber's line_to_edge: anything not horizontal counts as vertical
-            orientation = "h" if top == bottom else "v"
-        else:
-            orientation = "v" if p0[0] == p1[0] else ("h" if p0[1] == p1[1] else None)
-    return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-            "width": x1 - x0, "height": bottom - top, "orientation": orientation}
-
-
-def _rect_edges(corner: tuple[float, float], opposite: tuple[float, float]) -> list[dict]:
-    x0, x1 = sorted((corner[0], opposite[0]))
-    top, bottom = sorted((corner[1], opposite[1]))
-    return [
-        _edge("rect_edge", (x0, top), (x1, top), orientation="h"),
-        _edge("rect_edge", (x0, bottom), (x1, bottom), orientation="h"),
-        _edge("rect_edge", (x0, top), (x0, bottom), orientation="v"),
-        _edge("rect_edge", (x1, top), (x1, bottom), orientation="v"),
-    ]
+def _edges(x0: float, y0: float, x1: float, y1: float, orientation: str, kind: str) -> list[dict]:
+    """The edge from (x0, y0) to (x1, y1) as pdfplumber has it, if the table finder would keep it."""
+    if x1 < x0:
+        x0, x1 = x1, x0
+    if y1 < y0:
+        y0, y1 = y1, y0
+    if (x1 - x0 if orientation == "h" else y1 - y0) < _MIN_LENGTH:
+        return []
+    return [{"object_type": kind, "x0": x0, "x1": x1, "top": y0, "bottom": y1, "doctop": y0,
+             "width": x1 - x0, "height": y1 - y0, "orientation": orientation}]

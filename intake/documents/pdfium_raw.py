@@ -26,7 +26,6 @@ form_object_count = _bare(pdfium_c.FPDFFormObj_CountObjects, _I, _P)
 object_type = _bare(pdfium_c.FPDFPageObj_GetType, _I, _P)
 object_matrix = _bare(pdfium_c.FPDFPageObj_GetMatrix, _I, _P, _P)  # (object, FS_MATRIX*) -> ok
 text_object_font = _bare(pdfium_c.FPDFTextObj_GetFont, _P, _P)
-path_draw_mode = _bare(pdfium_c.FPDFPath_GetDrawMode, _I, _P, _P, _P)  # (path, int* fill, int* stroke) -> ok
 path_segment_count = _bare(pdfium_c.FPDFPath_CountSegments, _I, _P)
 path_segment = _bare(pdfium_c.FPDFPath_GetPathSegment, _P, _P, _I)
 segment_type = _bare(pdfium_c.FPDFPathSegment_GetType, _I, _P)
@@ -34,6 +33,7 @@ segment_point = _bare(pdfium_c.FPDFPathSegment_GetPoint, _I, _P, _P, _P)  # (seg
 segment_closes = _bare(pdfium_c.FPDFPathSegment_GetClose, _I, _P)
 # fonts
 font_is_embedded = _bare(pdfium_c.FPDFFont_GetIsEmbedded, _I, _P)
+font_flags = _bare(pdfium_c.FPDFFont_GetFlags, _I, _P)  # the FontDescriptor's /Flags
 font_descent = _bare(pdfium_c.FPDFFont_GetDescent, _I, _P, ctypes.c_float, _P)  # (font, size, float*) -> ok
 font_glyph_width = _bare(pdfium_c.FPDFFont_GetGlyphWidth, _I, _P, ctypes.c_uint32, ctypes.c_float, _P)  # (font, unicode, size, float*)
 font_base_name = _bare(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t, _P, _P, ctypes.c_size_t)  # (font, char*, size) -> size

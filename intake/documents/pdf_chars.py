@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ctypes
 from collections import deque
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add
 from typing import NamedTuple
 
@@ -107,6 +107,7 @@ class _Reader:
         self.widths: dict[tuple[int, float], dict[int, float]] = {}  # (font, size) -> code -> advance
         self.samples: dict[int, dict[int, int]] = {}
         self.out: list[Char] = []
+        self.generated: set[int] = set()
 
     def read(self) -> PageText:
         count = pdfium_c.FPDFText_CountChars(self.tp)
@@ -120,6 +121,9 @@ class _Reader:
         address = raw.address(self.tp)
         handles = list(map(raw.text_object, repeat(address, count), range(count)))
         xs, ys = _origins(address, count)
+        # pdfium's own spaces inside a text object (for a wide gap in a TJ array) are left out
+        candidates = [i for i, code in enumerate(codes) if code in _GENERATED_CANDIDATES and handles[i] is not None]
+        self.generated = set(compress(candidates, map(raw.is_generated, repeat(address), candidates)))
         starts = [0] + [i for i in range(1, count) if handles[i] != handles[i - 1]] + [count]
         for start, end in zip(starts, starts[1:]):
             handle = handles[start]
@@ -143,14 +147,12 @@ class _Reader:
         if run is None:
             run = self.runs[handle] = self._run(handle, start)
         starts = None  # the characters' indices, when not start, start + 1, ...
-        if min(codes) <= _SPACE:  # a space may be one of pdfium's own, for a gap inside a TJ array
-            keep = [k for k, code in enumerate(codes) if code not in _GENERATED_CANDIDATES
-                    or not pdfium_c.FPDFText_IsGenerated(self.tp, start + k)]
-            if len(keep) < len(codes):
-                if not keep:
-                    return
-                codes, xs, ys = [codes[k] for k in keep], [xs[k] for k in keep], [ys[k] for k in keep]
-                starts = [start + k for k in keep]
+        if self.generated and not self.generated.isdisjoint(range(start, start + len(codes))):
+            keep = [k for k in range(len(codes)) if start + k not in self.generated]
+            if not keep:
+                return
+            codes, xs, ys = [codes[k] for k in keep], [xs[k] for k in keep], [ys[k] for k in keep]
+            starts = [start + k for k in keep]
         advances = self._advances(run, start, codes, starts)
         a, b, c, d = run.matrix
         ta, tb, tc, td, te, tf = self.transform

@@ -14,11 +14,13 @@ from intake.model import BBox, Source, Word
 # rounding puts it a hair below: pdfium's coordinates are float32, pdfminer's were float64.
 _TIE = 1e-4
 
+
 def layout(raw_words: list[RawWord], number: int, part: str) -> tuple[list[Word], str]:
     """Words with provenance (line numbers of the layout text) and the layout-preserving page text."""
     lines = _group_lines(raw_words)
     char_width = _char_width(raw_words)
     words: list[Word] = []
+    sizes: dict[float | None, float | None] = {}
     text_lines: list[str] = []
     previous_bottom = None
     line_height = statistics.median([w.bottom - w.top for w in raw_words]) if raw_words else 10.0
@@ -40,11 +42,11 @@ def layout(raw_words: list[RawWord], number: int, part: str) -> tuple[list[Word]
                 text += " " * max(1, column - len(text))
             text += w.text
             previous_x1 = w.x1
-            words.append(Word(
-                w.text,
-                Source(part=part, page=number, bbox=BBox(w.x0, w.top, w.x1, w.bottom), line=line_no),
-                size=round(float(w.size), 2) if w.size is not None else None,
-            ))
+            size = sizes.get(w.size)
+            if size is None:
+                size = sizes[w.size] = round(float(w.size), 2) if w.size is not None else None
+            # positional: Source(part, page, bbox, line), Word(text, source, size); made by the hundred
+            words.append(Word(w.text, Source(part, number, BBox(w.x0, w.top, w.x1, w.bottom), line_no), size))
         text_lines.append(text.rstrip())
     return words, _dedent("\n".join(text_lines))
 

@@ -14,7 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple, Sequence
 
-from intake.documents.pdf_chars import BOTTOM, TOP, UPRIGHT, X0, X1, Char, SIZE
+from intake.documents.pdf_chars import BOTTOM, SIZE, TEXT, TOP, UPRIGHT, X0, X1, Char
 
 TOLERANCE = 3.0
 _RUN_KEY = itemgetter(UPRIGHT, SIZE)
@@ -61,33 +61,37 @@ def _cluster(chars: list[Char], key) -> list[list[Char]]:
 
 
 def _split(line: list[Char], upright: bool, words: list[RawWord]) -> None:
+    """pdfplumber's iter_chars_to_words on one line, already sorted in reading order."""
     # (start, end, cross) per reading direction: x0, x1 and top across a line; top, bottom and x0 down
     start, end, cross = (X0, X1, TOP) if upright else (TOP, BOTTOM, X0)
-    current: list[Char] = []
-    for char in line:
+    first = None  # index of the current word's first character
+    prev = None
+    for index, char in enumerate(line):
         if char[0].isspace():
-            if current:
-                words.append(_merge(current))
-            current = []
-        elif current and ((prev := current[-1])[start] > char[start] or char[start] > prev[end] + TOLERANCE
-                          or abs(char[cross] - prev[cross]) > TOLERANCE):
-            words.append(_merge(current))
-            current = [char]
-        else:
-            current.append(char)
-    if current:
-        words.append(_merge(current))
+            if first is not None:
+                words.append(_merge(line[first:index]))
+            first = None
+            continue
+        if first is not None and (prev[start] > char[start] or char[start] > prev[end] + TOLERANCE
+                                  or abs(char[cross] - prev[cross]) > TOLERANCE):
+            words.append(_merge(line[first:index]))
+            first = None
+        if first is None:
+            first = index
+        prev = char
+    if first is not None:
+        words.append(_merge(line[first:]))
+
+
+_TEXTS, _X0S, _TOPS, _X1S, _BOTTOMS = (itemgetter(i) for i in (TEXT, X0, TOP, X1, BOTTOM))
 
 
 def _merge(chars: list[Char]) -> RawWord:
     if len(chars) == 1:
         c = chars[0]
-        return RawWord(c[0], c[X0], c[TOP], c[X1], c[BOTTOM], c[SIZE])
-    return RawWord(
-        "".join([c[0] for c in chars]),
-        min([c[X0] for c in chars]),
-        min([c[TOP] for c in chars]),
-        max([c[X1] for c in chars]),
-        max([c[BOTTOM] for c in chars]),
-        chars[0][SIZE],
-    )
+        return _new_word((c[TEXT], c[X0], c[TOP], c[X1], c[BOTTOM], c[SIZE]))
+    return _new_word(("".join(map(_TEXTS, chars)), min(map(_X0S, chars)), min(map(_TOPS, chars)),
+                      max(map(_X1S, chars)), max(map(_BOTTOMS, chars)), chars[0][SIZE]))
+
+
+_new_word = RawWord._make  # (no keyword handling: words are made by the thousand)

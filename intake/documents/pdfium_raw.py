@@ -18,6 +18,7 @@ def _bare(function, restype, *argtypes):
 _P, _I = ctypes.c_void_p, ctypes.c_int
 # text page
 text_object = _bare(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)  # (textpage, index) -> text object
+is_generated = _bare(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)  # (textpage, index) -> 0/1
 char_origin = _bare(pdfium_c.FPDFText_GetCharOrigin, _I, _P, _I, _P, _P)  # (textpage, index, double* x, double* y)
 # page objects
 page_object = _bare(pdfium_c.FPDFPage_GetObject, _P, _P, _I)  # (page, index) -> object

@@ -43,7 +43,7 @@ def ruled_tables(edges: list[dict], words: list[Word], number: int, part: str) -
                         texts[rr][c].append(word)
                         break
         rows = [[" ".join(w.text for w in sorted(cell, key=lambda w: (w.source.line or 0, w.source.bbox.x0))) for cell in row] for row in texts]
-        sources = [[Source(part=part, page=number, bbox=BBox(*cell)) if cell else None for cell in cells] for cells in grid]
+        sources = [[Source(part, number, BBox(*cell)) if cell else None for cell in cells] for cells in grid]
         if len(rows) < 2 and max((len(r) for r in rows), default=0) < 2:
             continue  # a box drawn around a block of text, not a table
         tables.append(make_table(rows, Source(part=part, page=number, bbox=BBox(x0, top, x1, bottom)), sources))

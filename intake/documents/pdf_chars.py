@@ -62,6 +62,7 @@ class _Run(NamedTuple):
     embedded: bool
     top_offset: float  # top and bottom of an upright character's box, from its origin
     bottom_offset: float
+    plain: bool  # axis-aligned, left to right, a unicode map: boxed by the fast path
 
 
 def page_geometry(page) -> PageGeometry:
@@ -103,7 +104,10 @@ class _Reader:
         self.transform = geometry.transform
         self.runs: dict[int, _Run] = {}
         self.fonts: dict[int, tuple[float, bool, bool]] = {}
+        self.run_kinds: dict[tuple, _Run] = {}  # (font, size, matrix) -> what the objects share
         self.matrix = pdfium_c.FS_MATRIX()
+        self.matrix_ref = ctypes.addressof(self.matrix)
+        self.address = raw.address(self.tp)
         self.widths: dict[tuple[int, float], dict[int, float]] = {}  # (font, size) -> code -> advance
         self.samples: dict[int, dict[int, int]] = {}
         self.out: list[Char] = []
@@ -156,8 +160,14 @@ class _Reader:
         advances = self._advances(run, start, codes, starts)
         a, b, c, d = run.matrix
         ta, tb, tc, td, te, tf = self.transform
-        if (b == 0 and c == 0 and a > 0 and tb == 0 and tc == 0 and min(codes) > 0x2 and max(codes) < _HYPHEN_MARK
-                and not run.no_unicode
+        plain = run.plain and tb == 0 and tc == 0  # upright, unrotated, unicode-mapped: the common case
+        if plain and len(codes) == 1 and 0x2 < codes[0] < _HYPHEN_MARK and not self._unmapped(codes, start, starts):
+            # a text object of one character (some PDF makers place every character on its own)
+            py, px = td * ys[0] + tf, ta * xs[0] + te
+            top, bottom = py + run.top_offset, py + run.bottom_offset
+            self.out.append((chr(codes[0]), px, top, px + a * advances[0], bottom, bottom - top, run.upright))
+            return
+        if (plain and min(codes) > 0x2 and max(codes) < _HYPHEN_MARK
                 and ys.count(ys[0]) == len(ys) and not self._unmapped(codes, start, starts)):
             # the common case: one horizontal line of text on an unrotated page, boxed together
             py = td * ys[0] + tf
@@ -221,8 +231,17 @@ class _Reader:
 
     def _run(self, handle: int, index: int) -> _Run:
         matrix = self.matrix
-        pdfium_c.FPDFText_GetMatrix(self.tp, index, matrix)
+        raw.char_matrix(self.address, index, self.matrix_ref)
         font = raw.text_object_font(handle) or 0
+        size = raw.char_font_size(self.address, index)  # the Tf size (the matrix has the scale)
+        key = (font, size, matrix.a, matrix.b, matrix.c, matrix.d)
+        run = self.run_kinds.get(key)  # text objects differ mostly in position only
+        if run is None:
+            run = self.run_kinds[key] = self._new_run(font, size, index)
+        return run
+
+    def _new_run(self, font: int, size: float, index: int) -> _Run:
+        matrix = self.matrix
         # text space -> page space (pdfium's character matrix) -> pdfplumber's display space
         ta, tb, tc, td = self.transform[:4]
         a = matrix.a * ta + matrix.b * tc
@@ -235,9 +254,9 @@ class _Reader:
             info = self.fonts[font] = (_descent(font), bool(font and raw.font_is_embedded(font)),
                                        bool(pdfium_c.FPDFText_HasUnicodeMapError(self.tp, index)))
         descent, embedded, no_unicode = info
-        size = pdfium_c.FPDFText_GetFontSize(self.tp, index)  # the Tf size (the matrix has the scale)
         low, high = d * descent * size, d * (descent + 1) * size
-        return _Run(font, size, (a, b, c, d), descent, upright, no_unicode, embedded, min(low, high), max(low, high))
+        plain = b == 0 and c == 0 and a > 0 and not no_unicode
+        return _Run(font, size, (a, b, c, d), descent, upright, no_unicode, embedded, min(low, high), max(low, high), plain)
 
 
 def _origins(textpage: int, count: int) -> tuple[list[float], list[float]]:

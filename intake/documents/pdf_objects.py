@@ -108,14 +108,20 @@ _RECT = [_MOVE, _LINE_TO, _LINE_TO, _LINE_TO, _LINE_TO]
 _LINE = [_MOVE, _LINE_TO]
 
 
+_FLOAT = ctypes.sizeof(ctypes.c_float)
+_buffer = (ctypes.c_float * 64)()  # reused (callers hold the pdfium lock); grown for long paths
+
+
 def _points(segments: list[int], matrix: Matrix) -> list[tuple[float, float]]:
-    """The segments' end points in display space, pdfium writing them into one array."""
+    """The segments' end points in display space, pdfium writing them into one array (x, y, x, y...)."""
+    global _buffer
     count = len(segments)
-    buffer = (ctypes.c_float * (2 * count))()
-    start, size = ctypes.addressof(buffer), ctypes.sizeof(ctypes.c_float)
-    deque(map(raw.segment_point, segments, range(start, start + 2 * size * count, 2 * size),
-              range(start + size, start + size + 2 * size * count, 2 * size)), maxlen=0)
-    values = buffer[:]
+    if len(_buffer) < 2 * count:
+        _buffer = (ctypes.c_float * (2 * count))()
+    start, step = ctypes.addressof(_buffer), 2 * _FLOAT
+    deque(map(raw.segment_point, segments, range(start, start + step * count, step),
+              range(start + _FLOAT, start + _FLOAT + step * count, step)), maxlen=0)
+    values = _buffer[:2 * count]
     a, b, c, d, e, f = matrix
     return [(a * x + c * y + e, b * x + d * y + f) for x, y in zip(values[0::2], values[1::2])]
 

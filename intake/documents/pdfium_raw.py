@@ -19,6 +19,8 @@ _P, _I = ctypes.c_void_p, ctypes.c_int
 # text page
 text_object = _bare(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)  # (textpage, index) -> text object
 is_generated = _bare(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)  # (textpage, index) -> 0/1
+char_matrix = _bare(pdfium_c.FPDFText_GetMatrix, _I, _P, _I, _P)  # (textpage, index, FS_MATRIX*) -> ok
+char_font_size = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _P, _I)  # (textpage, index) -> Tf size
 char_origin = _bare(pdfium_c.FPDFText_GetCharOrigin, _I, _P, _I, _P, _P)  # (textpage, index, double* x, double* y)
 # page objects
 page_object = _bare(pdfium_c.FPDFPage_GetObject, _P, _P, _I)  # (page, index) -> object

@@ -122,7 +122,7 @@ class _Reader:
             codes = list(map(ord, text))
         else:
             codes = [pdfium_c.FPDFText_GetUnicode(self.tp, i) for i in range(count)]
-        address = raw.address(self.tp)
+        address = self.address
         handles = list(map(raw.text_object, repeat(address, count), range(count)))
         xs, ys = _origins(address, count)
         # pdfium's own spaces inside a text object (for a wide gap in a TJ array) are left out
@@ -171,7 +171,7 @@ class _Reader:
                 and ys.count(ys[0]) == len(ys) and not self._unmapped(codes, start, starts)):
             # the common case: one horizontal line of text on an unrotated page, boxed together
             py = td * ys[0] + tf
-            top, bottom = (py + run.top_offset, py + run.bottom_offset)
+            top, bottom = py + run.top_offset, py + run.bottom_offset
             px = xs if ta == 1 and te == 0 else [ta * x + te for x in xs]
             ends = list(map(add, px, advances if a == 1 else map(a.__mul__, advances)))
             self.out.extend(zip(map(chr, codes), px, repeat(top), ends, repeat(bottom), repeat(bottom - top), repeat(run.upright)))

@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOMS = (("agents/", "agents"), ("intake/", "intake"), ("oms_core/", "oms_core"), ("/oms/", "oms"),
-         ("pdfplumber", "pdfplumber"), ("pdfminer", "pdfminer"), ("langgraph", "langgraph"),
+         ("pdfplumber", "pdfplumber"), ("pdfminer", "pdfminer"), ("pypdfium2", "pypdfium2"), ("langgraph", "langgraph"),
          ("sqlalchemy", "sqlalchemy"), ("psycopg", "psycopg"), ("rapidfuzz", "rapidfuzz"), ("sqlite3", "sqlite3"))
 
 

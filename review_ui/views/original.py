@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 
+from intake.pdfium_lock import PDFIUM_LOCK
 from review_ui.views.provenance import Mark, line_box
 
 log = logging.getLogger(__name__)
@@ -99,28 +100,44 @@ def pdf_page_sizes(data: bytes) -> list[tuple[float, float]]:
     """Page sizes in PDF points (what extractor boxes are measured in)."""
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        return [tuple(pdf[i].get_size()) for i in range(min(len(pdf), MAX_PAGES))]  # type: ignore[misc]
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:  # pdfium is not thread-safe; the server renders in threads
+        pdf = pdfium.PdfDocument(data)
+        try:
+            sizes = []
+            for index in range(min(len(pdf), MAX_PAGES)):
+                page = pdf[index]
+                try:
+                    sizes.append(tuple(page.get_size()))
+                finally:
+                    page.close()  # while locked, not later by the garbage collector
+            return sizes  # type: ignore[return-value]
+        finally:
+            pdf.close()
 
 
 def render_pdf_page(data: bytes, number: int, scale: float = RENDER_SCALE) -> bytes:
     """One PDF page (1-based) as PNG bytes."""
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        if not 1 <= number <= min(len(pdf), MAX_PAGES):
-            raise IndexError(f"no page {number}")
-        page = pdf[number - 1]
-        image = page.render(scale=scale).to_pil()
-        out = BytesIO()
-        image.save(out, format="PNG", optimize=False)
-        return out.getvalue()
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            if not 1 <= number <= min(len(pdf), MAX_PAGES):
+                raise IndexError(f"no page {number}")
+            page = pdf[number - 1]
+            try:
+                bitmap = page.render(scale=scale)
+                try:
+                    image = bitmap.to_pil().copy()  # own the pixels: the bitmap is freed here, locked
+                finally:
+                    bitmap.close()
+            finally:
+                page.close()
+        finally:
+            pdf.close()
+    out = BytesIO()  # PNG encoding needs no pdfium: outside the lock
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
 
 
 def _part_name(part: str) -> str:

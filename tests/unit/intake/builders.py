@@ -122,3 +122,100 @@ def make_message(*, body: str = "", html: str | None = None, subject: str = "Ord
         else:
             msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return msg.as_bytes()
+
+
+def make_layout_pdf(*, rotate: int = 0) -> bytes:
+    """One page where pdfplumber's word rules matter: tight and wide gaps, kerning, letter and word
+    spacing, sizes, a superscript, rotated text, a form XObject, and ruling of every path kind.
+    With `rotate` the page has /Rotate and its content is turned back: it reads upright on screen."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    if rotate:
+        pdf.setPageRotation(rotate)
+        width, height = A4
+        pdf.translate(*{90: (width, 0), 180: (width, height), 270: (0, height)}[rotate])
+        pdf.rotate({90: 90, 180: 180, 270: -90}[rotate])
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(50, 780, "Purchase Order PO-4711")
+    pdf.drawString(50, 760, "tight")
+    pdf.drawString(50 + pdf.stringWidth("tight", "Helvetica", 10) + 2, 760, "join")  # 2 pt: one word
+    pdf.drawString(50, 740, "wide")
+    pdf.drawString(50 + pdf.stringWidth("wide", "Helvetica", 10) + 4, 740, "apart")  # 4 pt: two words
+    pdf._code.append("BT /F1 10 Tf 50 720 Td [(Kern)-120(ed) -400 (gap)-2000(far)] TJ ET")
+    # (each in its own BT: after a string with Tc pdfminer skips the last Tc, pdfium does not)
+    pdf._code.append("BT /F1 10 Tf 50 700 Td 4 Tc (SPACED OUT) Tj 0 Tc ET")
+    pdf._code.append("BT /F1 10 Tf 200 700 Td 6 Tw (word spaced) Tj 0 Tw ET")
+    pdf._code.append("BT /F1 10 Tf 80 Tz 50 680 Td (narrow text) Tj 100 Tz ET")
+    pdf.setFont("Times-Roman", 10)
+    pdf.drawString(50, 660, "m")
+    pdf.setFont("Times-Roman", 6)
+    pdf.drawString(58, 664, "2")  # a superscript: another size, the same line
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(300, 780, "TOTAL 62.50")
+    pdf.saveState()
+    pdf.translate(30, 400)
+    pdf.rotate(90)
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(0, 0, "Printed by ERP 4.2")
+    pdf.restoreState()
+    pdf.beginForm("header")
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(320, 640, "In a form XObject")
+    pdf.rect(310, 600, 200, 60)
+    pdf.endForm()
+    pdf.doForm("header")
+    pdf.line(50, 560, 500, 560)
+    pdf.roundRect(50, 450, 200, 80, 8)
+    pdf.circle(400, 480, 30)
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def make_unmapped_font_pdf() -> bytes:
+    """Text in an embedded font whose ToUnicode map was removed: the glyphs cannot be read as text."""
+    import pypdf
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    pdf.setFont("DejaVuSans", 10)
+    for i, line in enumerate(["Заказ номер 4711", "Позиция Товар Количество", "Болт Гайка Шайба"]):
+        pdf.drawString(50, 780 - 20 * i, line)
+    pdf.showPage()
+    pdf.save()
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(buf.getvalue())))
+    for page in writer.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font.get_object().pop("/ToUnicode", None)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_cjk_cells_pdf() -> bytes:
+    """CJK text in a non-embedded font, some cells a single character (pdfium needs a system font
+    to draw those; without one its text page drops them)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    pdf.setFont("STSong-Light", 9)
+    pdf.drawString(50, 780, "采购订单 CG2026")
+    for i, (qty, unit) in enumerate([("4", "袋"), ("12", "个"), ("3", "件")]):
+        pdf.drawString(50, 750 - 14 * i, qty)
+        pdf.drawString(80, 750 - 14 * i, unit)
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()

@@ -73,3 +73,24 @@ def test_decathlon_order_number_and_lines_are_in_the_text(corpus_dir):
     flat = " ".join(doc.text.split())
     assert "Numero de Orden ES9812110233" in flat
     assert "4449130 1 66.11" in flat
+
+
+def test_only_the_first_pages_up_to_the_limit_are_read_and_the_rest_is_reported():
+    from intake.documents.common import Limits
+
+    doc = read_document("po.pdf", make_pdf([["one"], ["two"], ["three"]]), "application/pdf", limits=Limits(max_pages=2))
+    assert [p.number for p in doc.pages] == [1, 2] and "three" not in doc.text
+    assert doc.warnings == ["only the first 2 of 3 pages read"]
+
+
+def test_a_pdf_with_ruling_but_no_text_or_images_has_no_text():
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    pdf.line(10, 10, 100, 100)
+    pdf.showPage()
+    pdf.save()
+    assert read_document("po.pdf", buf.getvalue()).status == "unreadable: pdf has no text"

@@ -2,6 +2,8 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 OMS_LOG_JSON=1
 WORKDIR /app
+# a CJK font: pdfium reads and renders Chinese text in fonts the PDF does not embed (else the slow path)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml constraints.txt README.md ./
 COPY oms ./oms
 COPY intake ./intake

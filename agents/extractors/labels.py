@@ -30,8 +30,39 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-def _vocab(entries: dict[str, str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+class Vocabulary(dict):
+    """key -> phrases (normalised, longest first). Counts its changes, so the compiled lookups of
+    match_vocab are rebuilt when a key is set, without re-measuring the whole vocabulary per call."""
+
+    version = 0
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.version += 1
+
+    def __delitem__(self, key) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+    def update(self, *args, **kwargs) -> None:
+        super().update(*args, **kwargs)
+        self.version += 1
+
+    def setdefault(self, key, default=None):
+        self.version += 1
+        return super().setdefault(key, default)
+
+    def pop(self, *args):
+        self.version += 1
+        return super().pop(*args)
+
+    def clear(self) -> None:
+        super().clear()
+        self.version += 1
+
+
+def _vocab(entries: dict[str, str]) -> Vocabulary:
+    out = Vocabulary()
     for key, text in entries.items():
         phrases = [p.strip() for p in text.split("|") if p.strip()]
         out[key] = sorted({norm(p) for p in phrases if norm(p)}, key=len, reverse=True)
@@ -238,6 +269,8 @@ class _Compiled:
 
 
 def _shape(vocab: dict[str, list[str]]) -> tuple[int, int]:
+    if isinstance(vocab, Vocabulary):
+        return len(vocab), vocab.version
     return len(vocab), sum(len(p) for p in vocab.values())
 
 

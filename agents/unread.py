@@ -90,6 +90,27 @@ def _is_item_row(line: str, extracted: dict) -> bool:
     return False
 
 
+# An item row's two marks: an article-code-like token and a unit price ("@ 285.01 CNY", "12,50 EUR").
+_CODE = re.compile(r"(?<![\w-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w-])")
+_PRICE = re.compile(r"(?i)@\s*\d|\d[.,]\d{2,4}\s*(?:EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥|元)(?![A-Za-z])"
+                    r"|(?:EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥)\s*\d+[.,]\d{2}")
+
+
+def unread_item_rows(lines: Iterable[str], extracted: dict) -> list[dict]:
+    """A text line that looks like an order line (a code and a unit price) but is none of the lines read.
+
+    Catches an item row written in a shape the reader did not take ("6 袋 x WL54-0003 … @ 285.01
+    CNY" above rows it did read) when no printed total would reveal the gap.
+    """
+    if not extracted.get("lines"):
+        return []  # nothing read at all is reported by reconcile
+    for line in lines:
+        if _PRICE.search(line) and _CODE.search(line) and not _is_item_row(line, extracted):
+            return [_check("low_confidence", "unread_item_row",
+                           f"'{line.strip()[:80]}' looks like an order line but was not read")]
+    return []
+
+
 def _line_total(line: dict) -> Decimal | None:
     """The printed line total, else quantity × unit price (a mail that prints prices but no totals)."""
     total = _dec(line.get("line_total"))

@@ -15,7 +15,7 @@ UNSURE_PREFIXES = ("offline", "llm")
 def _unread(state: OrderState, context: Context, proposal: dict, tolerance: Decimal) -> list[dict]:
     """Label-free evidence that something printed was not read (agents.unread)."""
     from agents.missed import document_lines
-    from agents.unread import unread_delivery_date, unread_total
+    from agents.unread import unread_delivery_date, unread_item_rows, unread_total
 
     extracted = state.get("extracted") or {}
     if not str(extracted.get("extractor") or "").startswith(UNSURE_PREFIXES):
@@ -25,7 +25,7 @@ def _unread(state: OrderState, context: Context, proposal: dict, tolerance: Deci
     found = []
     if state.get("kind") == "order":
         found += unread_delivery_date(lines, extracted, proposal, sent)
-    return found + unread_total(lines, extracted, tolerance)
+    return found + unread_total(lines, extracted, tolerance) + unread_item_rows(lines, extracted)
 
 
 @timed("validate")

@@ -80,3 +80,18 @@ def test_lines_without_printed_totals_are_summed_from_quantity_and_price():
     assert found[0]["data"] == {"printed": "1161.47", "sum": "945.5200"}
     agreeing = text[:2] + ["合计 945.52 CNY"]
     assert unread_total(agreeing, {"order_total": None, "lines": lines}) == []
+
+
+def test_an_item_row_the_reader_skipped_is_flagged_and_rows_it_read_are_not():
+    from agents.unread import unread_item_rows
+
+    read = {"lines": [{"line_no": 1, "customer_sku": "WL36-0043", "description": "PU气管 4x2,5 blue"},
+                      {"line_no": 2, "customer_sku": "WL47-0006", "description": "外六角螺栓 DIN 933 M16x80 A2"}]}
+    body = ["请按采购单 CG20261107082 安排发货，交期 2026年12月18号，明细如下：",
+            "6 袋 x WL54-0003 O型圈 40x3 FKM 80 @ 285.01 CNY",
+            "5 米 x WL36-0043 PU气管 4x2,5 blue @ 4.39 CNY",
+            "100x WL47-0006 外六角螺栓 DIN 933 M16x80 A2 @ 0.2066 CNY",
+            "Order value 1,892.44 CNY net"]
+    found = unread_item_rows(body, read)
+    assert [c["check"] for c in found] == ["unread_item_row"] and "WL54-0003" in found[0]["message_en"]
+    assert unread_item_rows([body[0], *body[2:]], read) == []

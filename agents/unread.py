@@ -96,8 +96,13 @@ _PRICE = re.compile(r"(?i)@\s*\d|\d[.,]\d{2,4}\s*(?:EUR|USD|GBP|CHF|CNY|RMB|€|
                     r"|(?:EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥)\s*\d+[.,]\d{2}")
 
 
+# A list item with a quantity: "- Hydraulic hose 2SN DN20 (HY-10066) - 5 coil", "* 40x ...".
+_BULLET_QTY = re.compile(r"^\s*(?:[-*•·–]|\d{1,3}[.)])\s+.*(?<![\w.,-])\d+(?:[.,]\d{3})*(?![\w.,-]*\d)")
+
+
 def unread_item_rows(lines: Iterable[str], extracted: dict) -> list[dict]:
-    """A text line that looks like an order line (a code and a unit price) but is none of the lines read.
+    """A text line that looks like an order line (a code and a unit price, or a list item with a code and a
+    quantity) but is none of the lines read.
 
     Catches an item row written in a shape the reader did not take ("6 袋 x WL54-0003 … @ 285.01
     CNY" above rows it did read) when no printed total would reveal the gap.
@@ -105,7 +110,8 @@ def unread_item_rows(lines: Iterable[str], extracted: dict) -> list[dict]:
     if not extracted.get("lines"):
         return []  # nothing read at all is reported by reconcile
     for line in lines:
-        if _PRICE.search(line) and _CODE.search(line) and not _is_item_row(line, extracted):
+        item_like = _PRICE.search(line) or _BULLET_QTY.search(line)
+        if item_like and _CODE.search(line) and not _is_item_row(line, extracted):
             return [_check("low_confidence", "unread_item_row",
                            f"'{line.strip()[:80]}' looks like an order line but was not read")]
     return []

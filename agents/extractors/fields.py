@@ -81,7 +81,8 @@ def _valid(field: str, value: str, date_order: str | None, language: str | None)
                 continue
             if _AMOUNT.match(word):
                 return None  # "Order value 136.84 GBP": an amount, never a PO number
-            if _CODE.match(word) and (re.search(r"\d", word) or (word.isupper() and len(word) >= 4)):
+            # letters only is a company's legal form or a word ("Durand Mécanique SARL"), not a PO
+            if _CODE.match(word) and re.search(r"\d", word):
                 return word.lstrip("#:")
         return None
     if field == "customer_number":

@@ -45,6 +45,8 @@ def match(state: OrderState, context: Context) -> dict:
             record["uncertain"].append("order_date")  # forwarded: the original's date was unreadable
     elif state.get("kind") == "change":
         record["derived"], record["uncertain"] = complete(proposal, master, None, line_dates=line_dates)
+    if unusual_currency(extracted, master.customers.get(proposal.get("customer_id") or "")):
+        record.setdefault("uncertain", []).append("currency")
     if po_corroborated(extracted, (state.get("meta") or {}).get("subject"), text):
         record["confirmed"] = [*record.get("confirmed", []), "po_number"]
     if state.get("kind") != "cancel":
@@ -61,3 +63,10 @@ def po_corroborated(extracted: dict, subject: str | None, text: str) -> bool:
     if not po or not named or named[0] != po:
         return False
     return re.search(rf"(?<![\w/-]){re.escape(po)}(?![\w/-])", text) is not None
+
+
+def unusual_currency(extracted: dict, customer) -> bool:
+    """The order names a currency other than the customer's: read from a disclaimer ("SAS au capital
+    de 71894 EUR") or a real exception. Contract prices are in the usual one, so a person decides."""
+    usual = getattr(customer, "currency", None)
+    return bool(extracted.get("currency") and usual and extracted["currency"] != usual)

@@ -74,3 +74,15 @@ def test_po_number_is_corroborated_only_when_subject_and_document_agree():
     # a longer number that merely contains it is not the same number
     assert not po_corroborated({"po_number": "4711"}, "Order 4711", "ref 4711-22 attached")
     assert not po_corroborated({"po_number": None}, "Order 4711", "order 4711")
+
+
+def test_a_currency_other_than_the_customers_is_unusual():
+    from types import SimpleNamespace
+
+    from agents.nodes.match import unusual_currency
+
+    chf_customer = SimpleNamespace(currency="CHF")
+    assert unusual_currency({"currency": "EUR"}, chf_customer)
+    assert not unusual_currency({"currency": "CHF"}, chf_customer)
+    assert not unusual_currency({"currency": None}, chf_customer)  # filled from the customer later
+    assert not unusual_currency({"currency": "EUR"}, None)  # unknown customer: flagged as such

@@ -95,3 +95,15 @@ def test_an_item_row_the_reader_skipped_is_flagged_and_rows_it_read_are_not():
     found = unread_item_rows(body, read)
     assert [c["check"] for c in found] == ["unread_item_row"] and "WL54-0003" in found[0]["message_en"]
     assert unread_item_rows([body[0], *body[2:]], read) == []
+
+
+def test_a_list_item_with_a_code_and_a_quantity_but_no_price_counts_as_an_item_row():
+    from agents.unread import unread_item_rows
+
+    read = {"lines": [{"line_no": 1, "sku": "VB-10588", "description": "Socket head cap screw DIN 912 M10x40"}]}
+    body = ["kindly ship the following on our PO# 818299, to arrive Jan 21, 2027:",
+            "- Hydraulic hose 2SN DN20 (HY-10066) - 5 coil",
+            "- Socket head cap screw DIN 912 M10x40 12.9 black oxide (VB-10588) - 1,200 ea",
+            "Tel. +49 369 365723-11"]
+    assert ["HY-10066" in c["message_en"] for c in unread_item_rows(body, read)] == [True]
+    assert unread_item_rows([body[0], body[2], body[3]], read) == []

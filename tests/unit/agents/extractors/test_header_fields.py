@@ -76,3 +76,11 @@ def test_more_local_date_forms_become_iso(text, expected):
 def test_a_title_label_with_a_word_after_it_takes_the_value_from_the_next_part_of_the_line():
     order = _order([[(40, "Bon de commande fournisseur · 726447")]])
     assert order.po_number == "726447"
+
+
+def test_a_po_number_has_a_digit_a_legal_form_is_not_one():
+    from agents.extractors.fields import _valid
+
+    assert _valid("po_number", "Durand Mécanique SARL", "dmy", "fr") is None
+    assert _valid("po_number", "4527086427", "dmy", "fr") == "4527086427"
+    assert _valid("po_number", "B/2026/0867", "dmy", "nl") == "B/2026/0867"

@@ -125,7 +125,8 @@ def _line_total(line: dict) -> Decimal | None:
     return total
 
 
-def unread_total(lines: Iterable[str], extracted: dict, tolerance: Decimal = Decimal("0.05")) -> list[dict]:
+def unread_total(lines: Iterable[str], extracted: dict, tolerance: Decimal = Decimal("0.05"),
+                 proposal: dict | None = None) -> list[dict]:
     """An amount printed apart from the item rows, larger than every line, that the lines read do not add up to.
 
     Only when the document's total was not read (a read total is reconciled by agents.reconcile).
@@ -135,6 +136,9 @@ def unread_total(lines: Iterable[str], extracted: dict, tolerance: Decimal = Dec
     if extracted.get("order_total") not in (None, ""):
         return []
     totals = [_line_total(line) for line in extracted.get("lines") or []]
+    if totals and any(t is None for t in totals) and proposal:
+        # no prices read: the proposal's lines, priced from master data, are what would be booked
+        totals = [_line_total(line) for line in proposal.get("lines") or []]
     if not totals or any(t is None for t in totals):
         return []
     expected = sum(totals, Decimal(0))

@@ -175,7 +175,7 @@ COLUMN_LABELS = _vocab({
     " | Preis | Einzelpreis | E Preis | Stückpreis | Preis je Einheit | Preis pro Einheit | Nettopreis"
     " | Prijs | Stukprijs | Eenheidsprijs | Prijs per stuk | Prix | Prix unitaire | PU | P U | Prix unit"
     " | Prix HT | Precio | Precio unitario | Unitario | Precio ud | P unit | 单价 | 价格 | 含税单价 | 未税单价",
-    "line_total": "total | amount | line total | total price | ext price | extended price | extension | value"
+    "line_total": "total | amount | line total | total price | ext price | extended price | extension | extended | value"
     " | net amount | Gesamt | Gesamtpreis | Betrag | Summe | Gesamtbetrag | Wert | Positionswert | Bedrag"
     " | Totaal | Totaalprijs | Regeltotaal | Montant | Montant HT | Total HT | Total ligne | Importe"
     " | Precio Total | Total línea | Importe total | 金额 | 总价 | 小计 | 合计金额 | 总金额",
@@ -190,7 +190,8 @@ TOTAL_LABELS = _vocab({
     "net": "subtotal | sub total | net total | total net | total without taxes | total excl vat | net amount"
     " | Zwischensumme | Nettobetrag | Nettosumme | Summe netto | Gesamt netto | Warenwert | Netto"
     " | Subtotaal | Totaal excl BTW | Netto bedrag | Sous total | Total HT | Montant HT | Base Imponible"
-    " | Subtotal | Total neto | Importe neto | 小计 | 不含税合计 | 未税合计",
+    " | Subtotal | Total neto | Importe neto | 小计 | 不含税合计 | 未税合计 | order value | Auftragswert"
+    " | Orderwaarde | Bestelwaarde | Valeur commande | Valeur de la commande | Valor del pedido",
     "gross": "total | grand total | order total | total amount | total due | Gesamt | Gesamtsumme | Summe"
     " | Gesamtbetrag | Endbetrag | Bestellsumme | Bestellwert | Totaal | Totaalbedrag | Total TTC"
     " | Montant total | Total commande | Total general | Importe total | Total pedido | 合计 | 总计 | 总金额 | 总额 | 订单总额",

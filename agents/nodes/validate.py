@@ -25,7 +25,7 @@ def _unread(state: OrderState, context: Context, proposal: dict, tolerance: Deci
     found = []
     if state.get("kind") == "order":
         found += unread_delivery_date(lines, extracted, proposal, sent)
-    return found + unread_total(lines, extracted, tolerance) + unread_item_rows(lines, extracted)
+    return found + unread_total(lines, extracted, tolerance, proposal) + unread_item_rows(lines, extracted)
 
 
 @timed("validate")

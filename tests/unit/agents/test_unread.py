@@ -107,3 +107,14 @@ def test_a_list_item_with_a_code_and_a_quantity_but_no_price_counts_as_an_item_r
             "Tel. +49 369 365723-11"]
     assert ["HY-10066" in c["message_en"] for c in unread_item_rows(body, read)] == [True]
     assert unread_item_rows([body[0], body[2], body[3]], read) == []
+
+
+def test_without_prices_read_the_priced_proposal_is_checked_against_the_printed_total():
+    extracted = {"order_total": None, "lines": [{"line_no": 20, "customer_sku": "PN-10396", "qty": "4"}]}
+    proposal = {"lines": [{"line_no": 20, "qty": "4", "unit_price": "86.95", "line_total": "347.80"}]}
+    text = ["20  PN-10396  Solenoid valve 5/2 G3/8 230V A   4.000 EA   86.95   347.80",
+            "Order value                    GBP             4,254.73"]
+    assert unread_total(text, extracted) == []  # nothing priced to compare without the proposal
+    found = unread_total(text, extracted, proposal=proposal)
+    assert [c["code"] for c in found] == ["total_mismatch"]
+    assert found[0]["data"]["printed"] == "4254.73"

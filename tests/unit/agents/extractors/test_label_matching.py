@@ -39,3 +39,11 @@ def test_dutch_caption_labels_with_a_trailing_preposition_are_whole_labels():
 
     assert starts_with_label("Levering op", HEADER_LABELS) == ("requested_delivery_date", len("Levering op"))
     assert starts_with_label("Opgemaakt op", HEADER_LABELS) == ("order_date", len("Opgemaakt op"))
+
+
+def test_order_value_labels_are_totals_and_extended_is_a_line_total_column():
+    from agents.extractors.labels import TOTAL_LABELS
+
+    assert match_vocab("Orderwaarde excl. btw", TOTAL_LABELS)[0] == "net"
+    assert match_vocab("Order value", TOTAL_LABELS)[0] == "net"
+    assert match_vocab("Extended", COLUMN_LABELS, exact=True)[0] == "line_total"

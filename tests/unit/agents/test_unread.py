@@ -110,11 +110,15 @@ def test_a_list_item_with_a_code_and_a_quantity_but_no_price_counts_as_an_item_r
 
 
 def test_without_prices_read_the_priced_proposal_is_checked_against_the_printed_total():
-    extracted = {"order_total": None, "lines": [{"line_no": 20, "customer_sku": "PN-10396", "qty": "4"}]}
-    proposal = {"lines": [{"line_no": 20, "qty": "4", "unit_price": "86.95", "line_total": "347.80"}]}
-    text = ["20  PN-10396  Solenoid valve 5/2 G3/8 230V A   4.000 EA   86.95   347.80",
-            "Order value                    GBP             4,254.73"]
+    extracted = {"order_total": None, "lines": [{"line_no": 20, "customer_sku": "PN-10396", "qty": "4"},
+                                                {"line_no": 30, "customer_sku": "KL-10450", "qty": "12"}]}
+    proposal = {"lines": [{"line_no": 20, "qty": "4", "unit_price": "86.95", "line_total": "347.80"},
+                          {"line_no": 30, "qty": "12", "unit_price": "9.48", "line_total": "113.76"}]}
+    text = ["10  VB-10735  Flat washer DIN 125 A 10 zinc   2,400.000 pcs   0.0022   5.28",
+            "20  PN-10396  Solenoid valve 5/2 G3/8 230V A   4.000 EA   86.95   347.80",
+            "30  KL-10450  Deep groove ball bearing 6300-   12.000 EA   9.48   113.76",
+            "Order value                    GBP             466.84"]
     assert unread_total(text, extracted) == []  # nothing priced to compare without the proposal
     found = unread_total(text, extracted, proposal=proposal)
     assert [c["code"] for c in found] == ["total_mismatch"]
-    assert found[0]["data"]["printed"] == "4254.73"
+    assert found[0]["data"] == {"printed": "466.84", "sum": "461.56"}

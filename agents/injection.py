@@ -20,7 +20,8 @@ _PATTERNS = [
     r"\bact as (?:an?|the)\b[^.\n]{0,40}",
     r"\bas an ai\b|\blanguage model\b",
     # German
-    r"\b(?:ignorier(?:e|en|t)?|vergiss|vergessen sie|missachte)\b[^.\n]{0,40}\b(?:vorherigen|bisherigen|obigen|alle|allen)\b"
+    r"\b(?:ignorier(?:e|en|t)?|vergiss|vergessen sie|missachte)\b[^.\n]{0,40}\b(?:vorherigen|bisherigen|obigen|alle|allen"
+    r"|deine|ihre|eure|sämtliche)\b"
     r"[^.\n]{0,30}\b(?:anweisungen|anordnungen|regeln|instruktionen|vorgaben)\b",
     r"\b(?:setze|setzen sie|ändere|ändern sie)\s+(?:alle\s+)?(?:die\s+)?preise\s+auf\s*[\d.,]+",
     r"\bdu bist (?:jetzt|ab sofort)\b[^.\n]{0,40}",
@@ -56,7 +57,8 @@ _PATTERNS = [
     r"|controle|aprobación|revisión)\b[^.\n]{0,50}\b(?:buchen|verbuchen|erfassen|freigeben|annehmen|book|accept|approve"
     r"|process|enter|valider|enregistrer|saisir|accepter|comptabiliser|boeken|verwerken|accepteren|goedkeuren"
     r"|registrar|aceptar|contabilizar)",
-    r"\b(?:buchen|verbuchen|freigeben|book|accept|approve|process|valide[rz]?|enregistre[rz]?|boek|verwerk|accepteer)\b"
+    r"\b(?:buchen|verbuchen|freigeben|genehmig\w*|akzeptier\w*|book|accept|approve|process|valide[rz]?|enregistre[rz]?"
+    r"|boek|verwerk|accepteer|keur)\b"
     r"[^.\n]{0,50}\b(?:ohne|without|sans|zonder|sin)\s+(?:freigabe|prüfung|genehmigung|kontrolle|approval|review"
     r"|validation|checks?|vérification|contrôle|goedkeuring|controle|aprobación|revisión)\b",
     # a zero price to be booked: "mit Preis 0,00 buchen", "book at zero cost", "prix de 0,00"
@@ -65,6 +67,10 @@ _PATTERNS = [
     r"\b(?:book|process|enter|accept)\b[^.\n]{0,30}\bat (?:zero|no) (?:cost|price|charge)",
     r"\b(?:bypass|skip|disable)\s+(?:all\s+)?(?:the\s+)?(?:validation|review|checks?|approval|verification)",
     r"\bdeveloper mode\b",
+    # text addressed to the machine reading it: "ANWEISUNG AN DEN ASSISTENTEN:", "note to the AI:"
+    r"\b(?:anweisung(?:en)?|hinweis|instructions?|note|message|instructies?|opdracht|consignes?|instrucci(?:ón|ones))"
+    r"\s+(?:an|to|for|aan|voor|pour|à|para)\s+(?:den|die|das|the|de|het|l'|le|la|el)?\s*"
+    r"(?:assistenten|assistant|ai|ki|llm|model|modell|bot|chatbot|agent|extraktor|extractor|system)\b",
     # chat-template markers
     r"<\|?(?:system|im_start|im_end|assistant)\|?>",
     r"\[/?INST\]",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from oms_core.adapters import repositories as repos
+from oms_core.adapters.deferred import commit as commit_session
 
 DEFAULT_SOFT_RESERVATION_MINUTES = 24 * 60
 
@@ -18,6 +19,8 @@ class AbstractUnitOfWork:
     outbox: repos.SqlOutboxRepository
     events: repos.SqlEventRepository
     soft_reservation_minutes: int = DEFAULT_SOFT_RESERVATION_MINUTES
+    lock_stock_first: bool = False  # set while a handler re-runs after StaleRead (see inventory.replan_under_lock)
+    replans: int = 0  # how often a handler had to re-run that way (the reservation bench reports it)
 
     def __enter__(self):
         return self
@@ -65,7 +68,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def commit(self) -> None:
         self.events.flush()
-        self.session.commit()
+        commit_session(self.session)  # PostgreSQL: the deferred writes and the COMMIT in one round trip
 
     def rollback(self) -> None:
         self.events.pending.clear()

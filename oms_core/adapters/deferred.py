@@ -170,13 +170,16 @@ def _send(session, pending: list[_Write], commit: bool) -> None:
     statements = [(_statement(tuple((w.sql, w.checks) for w in g)), {f"p{n}": w.payload for n, w in enumerate(g)})
                   for g in groups]
     failure = None
-    with raw.pipeline() as pipeline:
-        for sql, params in statements:
-            raw.execute(sql, params)
-        try:
-            raw.commit() if commit else pipeline.sync()
-        except psycopg.Error as exc:  # raised here, not through the pipeline's exit (which would log it again)
-            failure = exc
+    try:
+        with raw.pipeline() as pipeline:
+            try:
+                for sql, params in statements:
+                    raw.execute(sql, params)
+                raw.commit() if commit else pipeline.sync()
+            except psycopg.Error as exc:  # caught inside: an error passing the pipeline's exit is logged again
+                failure = exc
+    except psycopg.Error as exc:  # the exit collects what was left: PipelineAborted after the first error
+        failure = failure or exc
     if failure is not None:
         error = next((cls for cls, state in _SQLSTATES.items() if failure.sqlstate == state), None)
         if error:

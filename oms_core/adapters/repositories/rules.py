@@ -22,11 +22,24 @@ class SqlRuleRepository:
 
     def latest(self, customer_id: str | None) -> RuleSet | None:
         """The newest version for the customer (None = the global rule set)."""
-        if customer_id not in self._latest:
-            row = self.session.execute(sa.select(orm.rule_versions).where(self._where(customer_id))
-                                       .order_by(orm.rule_versions.c.version.desc()).limit(1)).mappings().first()
-            self._latest[customer_id] = _ruleset(row) if row else None
+        self._load([customer_id])
         return self._latest[customer_id]
+
+    def latest_pair(self, customer_id: str | None) -> tuple[RuleSet | None, RuleSet | None]:
+        """The newest global rule set and the customer's (None without a customer), in one query."""
+        self._load([None, customer_id] if customer_id else [None])
+        return self._latest[None], self._latest[customer_id] if customer_id else None
+
+    def _load(self, customer_ids: list[str | None]) -> None:
+        missing = [c for c in customer_ids if c not in self._latest]
+        if not missing:
+            return
+        r = orm.rule_versions
+        newest = [sa.select(sa.select(r).where(self._where(c)).order_by(r.c.version.desc()).limit(1).subquery())
+                  for c in missing]
+        rows = self.session.execute(sa.union_all(*newest) if len(newest) > 1 else newest[0]).mappings().all()
+        for c in missing:
+            self._latest[c] = next((_ruleset(row) for row in rows if row["customer_id"] == c), None)
 
     def history(self, customer_id: str | None) -> list[RuleSet]:
         """Every version, newest first."""

@@ -46,7 +46,7 @@ def run(args) -> int:
             result = bench.run(functools.partial(connect, url), work, clients, args.lines, args.lines_per_order)
             books = bench.audit(sessions, work)
             print(f"clients={clients:<3} orders={result.orders} lines={result.lines} seconds={result.seconds:.2f} "
-                  f"lines_per_s={result.lines_per_s:.0f} errors={len(result.errors)} replans={result.replans} "
+                  f"lines_per_s={result.lines_per_s:.0f} errors={len(result.errors)} "
                   f"short_lines={books['short_lines']} reserved={books['reserved']} on_hand={books['on_hand']} "
                   f"oversell={books['oversell']} counter_mismatch={books['counter_mismatch']} "
                   f"unresolved_lines={books['unresolved_lines']}")

@@ -81,18 +81,3 @@ def kit_units(component_reserved: Mapping[str, Decimal], components: Mapping[str
     if not components:
         return ZERO
     return min((component_reserved.get(sku, ZERO) / per_kit for sku, per_kit in components.items()), default=ZERO)
-
-
-def plan_still_holds(seen: Mapping[tuple[str, str], Decimal], now: Mapping[tuple[str, str], Decimal],
-                     taken: Mapping[tuple[str, str], Decimal]) -> bool:
-    """Is a plan made on ATP `seen` exactly the plan for ATP `now`? (`taken`: what it reserves per row.)
-
-    True when no row's ATP grew and every row still has what the plan takes from it. The plan is
-    monotone in ATP: with less everywhere but its own takes intact, the nearest complete warehouse
-    stays the nearest complete one, no warehouse becomes complete, and every greedy cover keeps
-    its order -- so the plan can be made before the rows are locked and only checked under the
-    lock (the SQL twin is in adapters/repositories/stock.py).
-    """
-    return (all(atp <= seen.get(key, ZERO) and (taken.get(key, ZERO) <= 0 or atp >= taken[key])
-                for key, atp in now.items())
-            and all(key in now for key, qty in taken.items() if qty > 0))

@@ -1,12 +1,10 @@
 """Stock reservations for orders: top up what lines still need, release, and line bookkeeping."""
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from oms_core.adapters.deferred import StaleRead
 from oms_core.domain.allocation import Need, Plan, kit_units, plan_allocation
 from oms_core.domain.geo import rank_warehouses
 from oms_core.domain.model import ZERO, Order, Reservation
@@ -34,15 +32,7 @@ def ship_country(order: Order, uow) -> str | None:
 
 
 def reserve_order(order: Order, uow, kind: str, now: datetime, components=None, new: bool = False) -> Plan:
-    """Reserve what each active line still lacks and refresh line quantities.
-
-    The plan is made on stock rows read without a lock; the write (uow.stock.reserve) locks the
-    rows in key order and applies it only if it still holds -- then it is exactly the plan the
-    locked rows give (allocation.plan_still_holds), and on PostgreSQL the rows stay locked only
-    for that one statement and the commit, not while Python plans. If stock changed in between,
-    StaleRead fails the transaction and `replan_under_lock` runs the handler again with the rows
-    locked before they are read (uow.lock_stock_first), as reservations always were.
-    """
+    """Reserve what each active line still lacks (under row locks) and refresh line quantities."""
     components = components if components is not None else components_of(order, uow)
     held = _held([] if new else uow.stock.reservations_for(order.order_id))
     needs = []
@@ -53,40 +43,18 @@ def reserve_order(order: Order, uow, kind: str, now: datetime, components=None, 
                 needs.append(Need(line.line_no, sku, missing))
     plan = Plan((), ())
     if needs:
-        skus = {n.sku for n in needs}
-        ranking = rank_warehouses(uow.stock.warehouses(), ship_country(order, uow))
-        rows = uow.stock.lock(skus) if uow.lock_stock_first else uow.stock.available(skus)
-        atp = {(s.warehouse_id, s.sku): s.atp for s in rows}
+        ranking = rank_warehouses(uow.stock.warehouses(), ship_country(order, uow))  # before locking: short locks
+        atp = {(s.warehouse_id, s.sku): s.atp for s in uow.stock.lock({n.sku for n in needs})}
         plan = plan_allocation(needs, atp, ranking)
         expires = now + timedelta(minutes=uow.soft_reservation_minutes) if kind == ReservationKind.SOFT else None
         new = [Reservation(order.order_id, a.line_no, a.sku, a.warehouse_id, a.qty, kind, expires_at=expires,
                            created_at=now) for a in plan.allocations]
-        uow.stock.reserve(_deltas(new, ONE), atp, skus)  # first: it may fail before anything is written
         uow.stock.add_reservations(new)
+        uow.stock.add_reserved(_deltas(new, ONE))
         for r in new:
             held[(r.line_no, r.sku)] += r.qty
     refresh_lines(order, held, components)
     return plan
-
-
-def replan_under_lock(handler):
-    """Decorate a handler that reserves stock: after StaleRead, run it once more locking the stock rows first.
-
-    The first run plans on unlocked rows (short locks, the usual case); the second cannot go
-    stale, since it reads the rows under their locks. Each run is its own transaction.
-    """
-    @functools.wraps(handler)
-    def run(cmd, uow):
-        try:
-            return handler(cmd, uow)
-        except StaleRead:
-            uow.replans += 1
-            uow.lock_stock_first = True
-            try:
-                return handler(cmd, uow)
-            finally:
-                uow.lock_stock_first = False
-    return run
 
 
 def release(uow, reservations: list[Reservation], status: str = ReservationStatus.RELEASED) -> None:

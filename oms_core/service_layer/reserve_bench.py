@@ -43,7 +43,6 @@ class RunResult:
     lines: int
     seconds: float
     errors: list[str]
-    replans: int = 0  # orders planned again under the lock because stock changed after their read
 
     @property
     def lines_per_s(self) -> float:
@@ -94,13 +93,11 @@ def run(connect, work: Workload, clients: int, total_lines: int, lines_per_order
     if started is None:
         raise RuntimeError(f"the clients did not start: {errors[:3]}")
     seconds = max((r["finished"] for r in reports if "finished" in r), default=started) - started
-    return RunResult(clients, orders * clients, orders * clients * lines_per_order, seconds, errors,
-                     sum(r.get("replans", 0) for r in reports))
+    return RunResult(clients, orders * clients, orders * clients * lines_per_order, seconds, errors)
 
 
 def _client(connect, work: Workload, n: int, clients: int, orders: int, lines_per_order: int, start, results) -> None:
     errors: list[str] = []
-    replans = 0
     try:
         uow_factory, close = connect()
     except Exception as exc:  # noqa: BLE001 - reported, the barrier is broken so nobody waits forever
@@ -116,16 +113,14 @@ def _client(connect, work: Workload, n: int, clients: int, orders: int, lines_pe
             skus = rng.sample(work.skus, lines_per_order)
             lines = tuple(NewOrderLine(no, sku, Decimal(rng.randint(1, 5)), unit_price=Decimal("1.00"))
                           for no, sku in enumerate(skus, start=1))
-            uow = uow_factory()
             try:
                 create_order(CreateOrder(f"{work.prefix}{clients}-{n}-{i}-{uuid.uuid4().hex[:6]}", work.customer_id,
                                          f"{work.prefix}PO-{n}-{i}", None, None, None, "EUR", lines, actor="bench"),
-                             uow)
+                             uow_factory())
             except Exception as exc:  # noqa: BLE001 - every failed order is reported, none hidden
                 errors.append(f"{type(exc).__name__}: {exc}")
-            replans += uow.replans
         finished = time.perf_counter()
-        results.put({"errors": errors, "replans": replans, "finished": finished})
+        results.put({"errors": errors, "finished": finished})
     except Exception as exc:  # noqa: BLE001
         results.put({"errors": [*errors, f"client {n}: {type(exc).__name__}: {exc}"]})
     finally:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from oms_core.adapters import repositories as repos
-from oms_core.adapters.deferred import commit as commit_session
 
 DEFAULT_SOFT_RESERVATION_MINUTES = 24 * 60
 
@@ -19,8 +18,6 @@ class AbstractUnitOfWork:
     outbox: repos.SqlOutboxRepository
     events: repos.SqlEventRepository
     soft_reservation_minutes: int = DEFAULT_SOFT_RESERVATION_MINUTES
-    lock_stock_first: bool = False  # set while a handler re-runs after StaleRead (see inventory.replan_under_lock)
-    replans: int = 0  # how often a handler had to re-run that way (the reservation bench reports it)
 
     def __enter__(self):
         return self
@@ -68,7 +65,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def commit(self) -> None:
         self.events.flush()
-        commit_session(self.session)  # PostgreSQL: the deferred writes and the COMMIT in one round trip
+        self.session.commit()
 
     def rollback(self) -> None:
         self.events.pending.clear()

@@ -8,38 +8,18 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from oms_core.adapters import orm
-from oms_core.adapters.deferred import Check, GuardFailed, StaleRead, defer_insert, defer_sql, defers
+from oms_core.adapters.deferred import GuardFailed, defer_insert, defer_sql, defers
 from oms_core.adapters.sql import upsert
 from oms_core.adapters.types import Quantity
-from oms_core.domain.allocation import plan_still_holds
 from oms_core.domain.model import Reservation, StockItem, Warehouse, utcnow
 from oms_core.domain.statuses import ReservationKind, ReservationStatus
 
 # PostgreSQL: every delta in one UPDATE (rows as one json parameter), guarded like the SQLite form.
 _GUARDED_ADD_PG = (
-    "{w}_d AS (SELECT * FROM json_to_recordset(CAST({p} AS json)) AS d(w text, k text, q numeric)), "
-    "{w} AS (UPDATE stock SET reserved = stock.reserved + d.q FROM {w}_d d "
+    "UPDATE stock SET reserved = stock.reserved + d.q "
+    "FROM json_to_recordset(CAST({p} AS json)) AS d(w text, k text, q numeric) "
     "WHERE stock.warehouse_id = d.w AND stock.sku = d.k AND (d.q <= 0 OR stock.on_hand - stock.reserved >= d.q) "
-    "RETURNING 1)")
-_SHORT = "reserve stock: a stock row lacks the quantity or does not exist"
-_GUARD = Check("(SELECT count(*) FROM {w}) = (SELECT count(*) FROM {w}_d)", GuardFailed, _SHORT)
-
-# PostgreSQL: reserve a plan made on rows read without a lock. One statement locks every stock row
-# of the SKUs in (sku, warehouse) order (SELECT .. FOR UPDATE: the same order everywhere, so no
-# deadlocks), checks plan_still_holds() on the locked rows (d.seen: the ATP the plan was made on,
-# d.q: what it takes; a row nobody saw counts as seen at 0) and only then applies the guarded update.
-_RESERVE_PG = (
-    "{w}_d AS (SELECT * FROM json_to_recordset(CAST({p} AS json)) AS d(w text, k text, q numeric, seen numeric)), "
-    "{w}_rows AS (SELECT s.warehouse_id, s.sku, s.on_hand - s.reserved AS atp FROM stock s "
-    "WHERE s.sku = ANY(ARRAY(SELECT k FROM {w}_d)) ORDER BY s.sku, s.warehouse_id FOR UPDATE), "
-    "{w}_holds AS (SELECT coalesce(bool_and(r.atp <= coalesce(d.seen, 0) AND (coalesce(d.q, 0) <= 0 OR r.atp >= d.q)), "
-    "true) AS ok FROM {w}_rows r LEFT JOIN {w}_d d ON d.w = r.warehouse_id AND d.k = r.sku), "
-    "{w} AS (UPDATE stock SET reserved = stock.reserved + d.q FROM {w}_d d, {w}_holds h "
-    "WHERE h.ok AND d.q > 0 AND stock.warehouse_id = d.w AND stock.sku = d.k "
-    "AND stock.on_hand - stock.reserved >= d.q RETURNING 1)")
-_RESERVE_CHECKS = (
-    Check("(SELECT ok FROM {w}_holds)", StaleRead, "stock changed since the plan read it"),
-    Check("(SELECT count(*) FROM {w}) = (SELECT count(*) FROM {w}_d WHERE q > 0)", GuardFailed, _SHORT))
+    "RETURNING 1")
 _RES_FIELDS = ("order_id", "line_no", "sku", "warehouse_id", "qty", "kind", "status", "expires_at", "created_at")
 
 
@@ -80,42 +60,13 @@ class SqlStockRepository:
         always lock in the same order and cannot deadlock. SQLite: the transaction already
         holds the database write lock (BEGIN IMMEDIATE in oms.db.make_engine).
         """
-        return self._rows(skus, lock=True)
-
-    def available(self, skus) -> list[StockItem]:
-        """Stock rows of these SKUs in every warehouse, not locked: to plan on, then `reserve()`."""
-        return self._rows(skus, lock=False)
-
-    def _rows(self, skus, lock: bool) -> list[StockItem]:
         skus = sorted(set(skus))
         if not skus:
             return []
         query = (sa.select(orm.stock).where(orm.stock.c.sku.in_(skus))
-                 .order_by(orm.stock.c.sku, orm.stock.c.warehouse_id))
+                 .order_by(orm.stock.c.sku, orm.stock.c.warehouse_id).with_for_update())
         return [StockItem(r["warehouse_id"], r["sku"], r["on_hand"], r["reserved"])
-                for r in self.session.execute(query.with_for_update() if lock else query).mappings()]
-
-    def reserve(self, deltas: list[tuple[str, str, Decimal]], seen: dict, skus) -> None:
-        """Add (warehouse_id, sku, qty > 0) to reserved, if a plan made on ATP `seen` still holds.
-
-        `seen`: (warehouse_id, sku) -> the ATP the plan was made on (read by `available()` or
-        `lock()`), `skus`: every SKU it planned for. The rows of `skus` are locked in key order
-        (like lock()) and checked with plan_still_holds(); if it fails, StaleRead fails the
-        transaction (run it again locking first), and the guard of add_reserved stays as the
-        second line of defence (GuardFailed). Deferred on PostgreSQL: one statement, sent after
-        the transaction's other writes and with its COMMIT, so the locks are held only then.
-        """
-        if defers(self.session):
-            rows = {(w, k): {"w": w, "k": k, "seen": str(Quantity.exact(q))} for (w, k), q in seen.items()}
-            for w, k, q in deltas:
-                rows.setdefault((w, k), {"w": w, "k": k})["q"] = str(Quantity.exact(q))
-            missing = [{"k": k} for k in sorted(set(skus) - {k for _, k in seen})]  # rows appearing later grew
-            defer_sql(self.session, _RESERVE_PG, json.dumps([*rows.values(), *missing]), _RESERVE_CHECKS, locks=True)
-            return
-        now = {(s.warehouse_id, s.sku): s.atp for s in self.lock(skus)}
-        if not plan_still_holds(seen, now, {(w, k): q for w, k, q in deltas}):
-            raise StaleRead("stock changed since the plan read it")
-        self.add_reserved(deltas)
+                for r in self.session.execute(query).mappings()]
 
     def items(self, sku: str | None = None) -> list[StockItem]:
         """Stock rows (no lock), optionally of one SKU."""
@@ -137,7 +88,7 @@ class SqlStockRepository:
             return
         if defers(self.session):
             payload = json.dumps([{"w": w, "k": k, "q": str(Quantity.exact(q))} for w, k, q in deltas])
-            defer_sql(self.session, _GUARDED_ADD_PG, payload, (_GUARD,))
+            defer_sql(self.session, _GUARDED_ADD_PG, payload, expect=len(deltas), what="reserve stock")
             return
         s = orm.stock.c
         q = sa.bindparam("q", type_=Quantity)

@@ -11,7 +11,7 @@ from oms_core.domain.model import ZERO, OrderLine, OutboxMessage, utcnow
 from oms_core.domain.statuses import LineStatus, OutboxKind, ReservationKind
 from oms_core.domain.statuses import OrderStatus as S
 from oms_core.service_layer.handlers.common import get_order, record, record_plan
-from oms_core.service_layer.inventory import components_of, release, replan_under_lock, reserve_order
+from oms_core.service_layer.inventory import components_of, release, reserve_order
 from oms_core.service_layer.views import order_view
 
 _RESERVING = {S.NEEDS_REVIEW: ReservationKind.SOFT, S.ACCEPTED: ReservationKind.HARD,
@@ -28,7 +28,6 @@ def _find(cmd: ApplyChangeOrder, uow):
     return get_order(uow, candidates[-1].order_id)
 
 
-@replan_under_lock
 def apply_change_order(cmd: ApplyChangeOrder, uow) -> dict:
     """Replace the order's lines by the change order's; release/reserve only what changed."""
     with uow:

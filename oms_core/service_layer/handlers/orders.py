@@ -11,7 +11,7 @@ from oms_core.domain.model import ZERO, Order, OrderLine, new_order_id, order_id
 from oms_core.domain.statuses import OrderStatus as S
 from oms_core.domain.statuses import ReservationKind
 from oms_core.service_layer.handlers.common import get_order, record, record_plan
-from oms_core.service_layer.inventory import release, replan_under_lock, reserve_order
+from oms_core.service_layer.inventory import release, reserve_order
 from oms_core.service_layer.outbox_rows import effective_rules, queue_order_messages
 
 _EXACT_PLACES = 4  # the scale of money and quantity columns: more places would be lost
@@ -20,7 +20,6 @@ _NUMBERS = ("qty", "qty_base", "unit_price", "line_total")
 _AFTER_ACCEPT = (S.ACCEPTED, S.CONFIRMED, S.ALLOCATED, S.BACKORDERED, S.SHIPPED, S.DELIVERED)
 
 
-@replan_under_lock
 def create_order(cmd: CreateOrder, uow) -> str:
     """Book a matched order; the same message_key always yields the same (single) order."""
     if cmd.status not in (S.ACCEPTED, S.NEEDS_REVIEW):
@@ -35,8 +34,8 @@ def create_order(cmd: CreateOrder, uow) -> str:
                       cmd.order_date, cmd.requested_delivery_date, cmd.ship_to_id, cmd.currency,
                       cmd.message_key, cmd.origin, asdict(cmd.reply_to) if cmd.reply_to else None, now, now)
         record(uow, order, events.ORDER_CREATED, cmd.actor, cmd.reasons, versions=cmd.versions, at=now)
-        # Read everything the booking needs first: the writes are deferred and leave, with the stock
-        # rows' lock and check, in one round trip with the commit (see adapters/deferred.py).
+        # Read everything the booking needs before the stock rows are locked; after the lock the
+        # writes are deferred and leave in one round trip with the COMMIT (see adapters/deferred.py).
         effective_rules(uow, order.customer_id)
         if order.customer_id:
             uow.customers.get(order.customer_id)
@@ -62,7 +61,6 @@ def check_places(lines) -> None:
                                       "decimal places")
 
 
-@replan_under_lock
 def accept_order(cmd: AcceptOrder, uow) -> str:
     """Approve an order in review: soft holds become hard, shortfalls are reserved, outbox queued."""
     with uow:

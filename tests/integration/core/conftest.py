@@ -35,11 +35,6 @@ def uow_factory(engine):
 @pytest.fixture
 def seeded(uow_factory):
     """Two warehouses (DE, FR), one customer shipping to France, three products in stock."""
-    return seed(uow_factory)
-
-
-def seed(uow_factory):
-    """What `seeded` holds, written through `uow_factory`; returns it."""
     with uow_factory() as uow:
         uow.customers.add(Customer("C1", "Acme GmbH", ("acme.example",), "DE123", "de", "EUR", Decimal("10000"),
                                    "30 days", Address("Hauptstr. 1", "10115", "Berlin", "DE")))

@@ -5,8 +5,6 @@ import copy
 from collections import defaultdict
 from decimal import Decimal
 
-from oms_core.adapters.deferred import StaleRead
-from oms_core.domain.allocation import plan_still_holds
 from oms_core.domain.model import CustomerItem, utcnow
 from oms_core.domain.statuses import OrderStatus, ReservationKind, ReservationStatus
 from oms_core.service_layer.unit_of_work import AbstractUnitOfWork
@@ -153,17 +151,8 @@ class FakeStock:
 
     def lock(self, skus):
         self.locked.append(sorted(set(skus)))
-        return self.available(skus)
-
-    def available(self, skus):
         return [copy.copy(s) for k, s in sorted(self.rows.items(), key=lambda kv: (kv[0][1], kv[0][0]))
                 if s.sku in set(skus)]
-
-    def reserve(self, deltas, seen, skus):
-        now = {(s.warehouse_id, s.sku): s.atp for s in self.lock(skus)}
-        if not plan_still_holds(seen, now, {(w, k): q for w, k, q in deltas}):
-            raise StaleRead("stock changed since the plan read it")
-        self.add_reserved(deltas)
 
     def items(self, sku=None):
         return [copy.copy(s) for s in self.rows.values() if sku is None or s.sku == sku]

@@ -7,6 +7,16 @@ from oms_core.adapters import orm
 from oms_core.domain.model import RuleSet, utcnow
 
 
+def _newest(where):
+    r = orm.rule_versions
+    return sa.select(sa.select(r).where(where).order_by(r.c.version.desc()).limit(1).subquery())
+
+
+# Built once (they are on the booking path): the newest global version, and it with a customer's.
+_GLOBAL = _newest(orm.rule_versions.c.customer_id.is_(None))
+_GLOBAL_AND_CUSTOMER = sa.union_all(_GLOBAL, _newest(orm.rule_versions.c.customer_id == sa.bindparam("customer_id")))
+
+
 def _ruleset(r) -> RuleSet:
     return RuleSet(r["customer_id"], r["version"], r["rules"] or {}, r["actor"], r["why"], r["created_at"])
 
@@ -34,12 +44,13 @@ class SqlRuleRepository:
         missing = [c for c in customer_ids if c not in self._latest]
         if not missing:
             return
-        r = orm.rule_versions
-        newest = [sa.select(sa.select(r).where(self._where(c)).order_by(r.c.version.desc()).limit(1).subquery())
-                  for c in missing]
-        rows = self.session.execute(sa.union_all(*newest) if len(newest) > 1 else newest[0]).mappings().all()
-        for c in missing:
-            self._latest[c] = next((_ruleset(row) for row in rows if row["customer_id"] == c), None)
+        if missing == [None]:
+            rows = self.session.execute(_GLOBAL).mappings().all()
+        else:
+            customer = next(c for c in missing if c is not None)
+            rows = self.session.execute(_GLOBAL_AND_CUSTOMER, {"customer_id": customer}).mappings().all()
+        for c in {None, *missing}:
+            self._latest.setdefault(c, next((_ruleset(row) for row in rows if row["customer_id"] == c), None))
 
     def history(self, customer_id: str | None) -> list[RuleSet]:
         """Every version, newest first."""

@@ -32,7 +32,13 @@ def ship_country(order: Order, uow) -> str | None:
 
 
 def reserve_order(order: Order, uow, kind: str, now: datetime, components=None, new: bool = False) -> Plan:
-    """Reserve what each active line still lacks (under row locks) and refresh line quantities."""
+    """Reserve what each active line still lacks (under row locks) and refresh line quantities.
+
+    The rows are locked before the plan is made. Planning on unlocked rows and checking the plan
+    under the lock was tried: with the reservation bench's scarce stock a third of the plans
+    went stale and their handlers ran twice, which cost more than the shorter locks saved on a
+    CPU-bound machine.
+    """
     components = components if components is not None else components_of(order, uow)
     held = _held([] if new else uow.stock.reservations_for(order.order_id))
     needs = []

@@ -9,8 +9,7 @@ from oms_core.service_layer.views import order_view
 
 def effective_rules(uow, customer_id: str | None) -> dict:
     """Global defaults overlaid by the customer's overrides (the newest version of each)."""
-    global_set = uow.rules.latest(None)
-    customer_set = uow.rules.latest(customer_id) if customer_id else None
+    global_set, customer_set = uow.rules.latest_pair(customer_id)
     return merge_rules(global_set.rules if global_set else None, customer_set.rules if customer_set else None)
 
 

@@ -73,7 +73,6 @@ def _atp(sku: str, kits: dict, uow) -> Decimal:
 
 
 def _versions(uow, customer_id: str | None) -> dict:
-    global_set = uow.rules.latest(None)
-    customer_set = uow.rules.latest(customer_id) if customer_id else None
+    global_set, customer_set = uow.rules.latest_pair(customer_id)
     return {"rules_global": global_set.version if global_set else 0,
             "rules_customer": customer_set.version if customer_set else 0}

@@ -8,6 +8,7 @@ from oms_core.adapters.sql import upsert
 from oms_core.domain.model import Address, Customer, CustomerItem, LayoutHint, ShipTo, utcnow
 
 _SHIP_FIELDS = ("customer_id", "ship_to_id", "name", "street", "postal_code", "city", "country")
+_BY_ID = sa.select(orm.customers).where(orm.customers.c.customer_id == sa.bindparam("id"))  # built once
 
 
 def customer_from_row(r) -> Customer:
@@ -37,8 +38,7 @@ class SqlCustomerRepository:
 
     def get(self, customer_id: str) -> Customer | None:
         if customer_id not in self._cache:
-            row = self.session.execute(
-                sa.select(orm.customers).where(orm.customers.c.customer_id == customer_id)).mappings().first()
+            row = self.session.execute(_BY_ID, {"id": customer_id}).mappings().first()
             self._cache[customer_id] = customer_from_row(row) if row else None
         return self._cache[customer_id]
 

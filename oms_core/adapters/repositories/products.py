@@ -9,6 +9,8 @@ from oms_core.adapters import orm
 from oms_core.domain.model import KitComponent, Price, Product, UomConversion
 
 _PRODUCT_FIELDS = ("sku", "name", "description", "uom", "pack_size", "unit_price", "currency", "gtin", "active")
+_KITS_OF = (sa.select(orm.kits).where(orm.kits.c.kit_sku.in_(sa.bindparam("skus", expanding=True)))
+            .order_by(orm.kits.c.kit_sku, orm.kits.c.component_sku))  # built once: on the booking path
 
 
 def product_from_row(r) -> Product:
@@ -72,8 +74,7 @@ class SqlProductRepository:
         result: dict[str, list[KitComponent]] = {}
         if not skus:
             return result
-        rows = self.session.execute(sa.select(orm.kits).where(orm.kits.c.kit_sku.in_(skus))
-                                    .order_by(orm.kits.c.kit_sku, orm.kits.c.component_sku)).mappings()
+        rows = self.session.execute(_KITS_OF, {"skus": skus}).mappings()
         for r in rows:
             result.setdefault(r["kit_sku"], []).append(KitComponent(r["kit_sku"], r["component_sku"], r["qty"]))
         return result

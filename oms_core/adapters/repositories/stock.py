@@ -20,6 +20,10 @@ _GUARDED_ADD_PG = (
     "FROM json_to_recordset(CAST({p} AS json)) AS d(w text, k text, q numeric) "
     "WHERE stock.warehouse_id = d.w AND stock.sku = d.k AND (d.q <= 0 OR stock.on_hand - stock.reserved >= d.q) "
     "RETURNING 1")
+# Built once: statements on the booking path cost half as much Python when not rebuilt per call.
+_WAREHOUSES = sa.select(orm.warehouses).order_by(orm.warehouses.c.warehouse_id)
+_LOCK = (sa.select(orm.stock).where(orm.stock.c.sku.in_(sa.bindparam("skus", expanding=True)))
+         .order_by(orm.stock.c.sku, orm.stock.c.warehouse_id).with_for_update())
 _RES_FIELDS = ("order_id", "line_no", "sku", "warehouse_id", "qty", "kind", "status", "expires_at", "created_at")
 
 
@@ -35,7 +39,7 @@ class SqlStockRepository:
     # -- warehouses and stock rows
     def warehouses(self) -> list[Warehouse]:
         if self._warehouses is None:
-            rows = self.session.execute(sa.select(orm.warehouses).order_by(orm.warehouses.c.warehouse_id)).mappings()
+            rows = self.session.execute(_WAREHOUSES).mappings()
             self._warehouses = [Warehouse(r["warehouse_id"], r["name"], r["country"], r["postal_code"]) for r in rows]
         return self._warehouses
 
@@ -63,10 +67,8 @@ class SqlStockRepository:
         skus = sorted(set(skus))
         if not skus:
             return []
-        query = (sa.select(orm.stock).where(orm.stock.c.sku.in_(skus))
-                 .order_by(orm.stock.c.sku, orm.stock.c.warehouse_id).with_for_update())
         return [StockItem(r["warehouse_id"], r["sku"], r["on_hand"], r["reserved"])
-                for r in self.session.execute(query).mappings()]
+                for r in self.session.execute(_LOCK, {"skus": skus}).mappings()]
 
     def items(self, sku: str | None = None) -> list[StockItem]:
         """Stock rows (no lock), optionally of one SKU."""

@@ -30,12 +30,12 @@ def create_order(cmd: CreateOrder, uow) -> str:
             return existing.order_id
         now = cmd.at or utcnow()
         order = Order(order_id_for_message(cmd.message_key) if cmd.message_key else new_order_id(),
-                      cmd.customer_id, cmd.po_number, S.RECEIVED, [OrderLine(**asdict(l)) for l in cmd.lines],
+                      cmd.customer_id, cmd.po_number, S.RECEIVED, [OrderLine(**vars(l)) for l in cmd.lines],
                       cmd.order_date, cmd.requested_delivery_date, cmd.ship_to_id, cmd.currency,
                       cmd.message_key, cmd.origin, asdict(cmd.reply_to) if cmd.reply_to else None, now, now)
         record(uow, order, events.ORDER_CREATED, cmd.actor, cmd.reasons, versions=cmd.versions, at=now)
         # Read everything the booking needs before the stock rows are locked; after the lock the
-        # writes are deferred and leave in one statement with the commit (see adapters/deferred.py).
+        # writes are deferred and leave in one round trip with the COMMIT (see adapters/deferred.py).
         effective_rules(uow, order.customer_id)
         if order.customer_id:
             uow.customers.get(order.customer_id)

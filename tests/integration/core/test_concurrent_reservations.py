@@ -1,23 +1,25 @@
-"""32 concurrent clients reserve the same scarce SKUs on PostgreSQL: never oversold, nothing lost."""
+"""32 client processes reserve the same scarce SKUs on PostgreSQL: never oversold, nothing lost."""
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import pytest
 
+from oms.commands.bench_reserve import connect
 from oms.db import make_engine, make_session_factory, upgrade
 from oms_core.service_layer import reserve_bench as bench
 from oms_core.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
 
-def _run(url: str, clients: int, pool: dict) -> tuple[bench.RunResult, dict]:
+def _run(url: str, clients: int) -> tuple[bench.RunResult, dict]:
     upgrade(url)
-    engine = make_engine(url, **pool)
+    engine = make_engine(url)
     sessions = make_session_factory(engine)
     try:
-        factory = lambda: SqlAlchemyUnitOfWork(sessions)  # noqa: E731
-        work = bench.seed(factory, skus=6, on_hand=5, warehouses=2)  # 60 units for ~1000 demanded
-        result = bench.run(factory, work, clients=clients, total_lines=clients * 12, lines_per_order=4)
+        work = bench.seed(lambda: SqlAlchemyUnitOfWork(sessions), skus=6, on_hand=5, warehouses=2)  # 60 units
+        result = bench.run(functools.partial(connect, url), work, clients=clients, total_lines=clients * 12,
+                           lines_per_order=4)  # ~1000 units demanded
         return result, bench.audit(sessions, work)
     finally:
         engine.dispose()
@@ -25,7 +27,7 @@ def _run(url: str, clients: int, pool: dict) -> tuple[bench.RunResult, dict]:
 
 @pytest.mark.postgres
 def test_thirty_two_clients_never_oversell_and_every_line_ends_reserved_or_backordered(postgres_url):
-    result, books = _run(postgres_url, 32, {"pool_size": 34})
+    result, books = _run(postgres_url, 32)
     assert result.errors == []
     assert books["lines"] == result.lines == 32 * 12
     assert books["oversell"] == 0 and books["counter_mismatch"] == 0
@@ -35,7 +37,7 @@ def test_thirty_two_clients_never_oversell_and_every_line_ends_reserved_or_backo
 
 
 def test_concurrent_clients_on_sqlite_serialise_through_begin_immediate(sqlite_url):
-    result, books = _run(sqlite_url, 8, {})
+    result, books = _run(sqlite_url, 8)
     assert result.errors == []
     assert books["oversell"] == 0 and books["counter_mismatch"] == 0 and books["unresolved_lines"] == 0
     assert books["reserved"] == books["on_hand"]

@@ -204,6 +204,9 @@ class FakeRules:
         mine = [r for r in self.rows if r.customer_id == customer_id]
         return max(mine, key=lambda r: r.version) if mine else None
 
+    def latest_pair(self, customer_id):
+        return self.latest(None), self.latest(customer_id) if customer_id else None
+
     def history(self, customer_id):
         return sorted((r for r in self.rows if r.customer_id == customer_id), key=lambda r: -r.version)
 

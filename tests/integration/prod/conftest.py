@@ -89,23 +89,33 @@ class Workers:
         dead = [name for name, p in self.procs.items() if p.poll() is not None]
         for name in dead:
             old = self.procs[name]
+            _kill_group(old.pid)  # what the dead worker left behind (its embedded beat process)
             self.start(name, pool=old.pool, beat=old.beat, oms_command=old.oms_command)  # type: ignore[attr-defined]
         return dead
 
     def stop(self) -> None:
         for p in self.procs.values():
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
+            try:
+                os.killpg(p.pid, signal.SIGTERM)  # the group: a worker's children too, even if it died
+            except ProcessLookupError:
+                pass
         deadline = time.monotonic() + 15
         for p in self.procs.values():
             try:
                 p.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
+                _kill_group(p.pid)
                 p.wait()
 
     def logs(self) -> str:
         return "\n".join(f.read_text(errors="replace") for f in sorted(self.log_dir.glob("*.log")))
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def worker_env(tmp_path: Path, database_url: str, broker: Broker, **extra: str) -> dict:

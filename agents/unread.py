@@ -92,8 +92,8 @@ def _is_item_row(line: str, extracted: dict) -> bool:
 
 # An item row's two marks: an article-code-like token and a unit price ("@ 285.01 CNY", "12,50 EUR").
 _CODE = re.compile(r"(?<![\w-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w-])")
-_PRICE = re.compile(r"(?i)@\s*\d|\d[.,]\d{2,4}\s*(?:EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥|元)(?![A-Za-z])"
-                    r"|(?:EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥)\s*\d+[.,]\d{2}")
+_PRICE = re.compile(r"(?i)@\s*\d|(?<![\d.,])\d+(?:[.,' ]\d{3})*[.,]\d{2,4}(?![\d.,])\s*(?:EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥|元)"
+                    r"(?![A-Za-z])|(?:EUR|USD|GBP|CHF|CNY|RMB|€|\$|£|¥)\s*\d+[.,]\d{2}(?![\d.,])")  # not a date's "2.2026 EUR"
 
 
 # A list item with a quantity: "- Hydraulic hose 2SN DN20 (HY-10066) - 5 coil", "* 40x ...".

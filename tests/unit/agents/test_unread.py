@@ -122,3 +122,11 @@ def test_without_prices_read_the_priced_proposal_is_checked_against_the_printed_
     found = unread_total(text, extracted, proposal=proposal)
     assert [c["code"] for c in found] == ["total_mismatch"]
     assert found[0]["data"] == {"printed": "466.84", "sum": "461.56"}
+
+
+def test_a_header_row_with_dates_before_a_currency_is_not_an_item_row():
+    from agents.unread import unread_item_rows
+
+    read = {"lines": [{"line_no": 1, "sku": "KL-10162", "description": "Deep groove ball bearing 6004"}]}
+    header = ["PO-2026-71199                11.11.2026                  15.12.2026                  EUR"]
+    assert unread_item_rows(header, read) == []

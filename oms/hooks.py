@@ -10,6 +10,6 @@ def web_hooks(*, pipeline: bool = True):
 
     if not pipeline:
         return Hooks(readiness=readiness, metrics=render)
-    from oms.pipeline import process_key
+    from oms.pipeline import process_locked
 
-    return Hooks(readiness=readiness, metrics=render, process=process_key)
+    return Hooks(readiness=readiness, metrics=render, process=process_locked)

@@ -134,6 +134,14 @@ def process_key(app: Any, key: str, *, file: str | None = None, message=None) ->
         message_key_var.reset(token)
 
 
+def process_locked(app: Any, key: str, **kwargs) -> dict:
+    """process_key under the message's lock, for callers outside the worker loop (`oms process`, an
+    upload in the web app): a worker that took the message from the store meanwhile finishes first,
+    and a worker never mistakes this run's `processing` for an orphan."""
+    with message_lock(app, key, wait=True):
+        return process_key(app, key, **kwargs)
+
+
 def process_file(app: Any, path: str | Path) -> dict:
     """Store one .eml, parse it and run its thread: the `oms process --json` object."""
     from intake.mime import parse_message
@@ -146,8 +154,7 @@ def process_file(app: Any, path: str | Path) -> dict:
     message = parse_message(raw, key=key, max_attachment_bytes=app.settings.max_attachment_bytes)
     parse_ms = round((time.perf_counter() - t0) * 1000, 2)
     app.messages.put(message)
-    with message_lock(app, key, wait=True):  # a worker may have taken it from the store meanwhile
-        result = process_key(app, key, file=str(path), message=message)
+    result = process_locked(app, key, file=str(path), message=message)
     result["timings_ms"]["parse"] = parse_ms
     result["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
     return result
